@@ -1,0 +1,44 @@
+# Buurtplek: `make run` serves the app, `make test` runs the whole suite.
+# Both install what is missing first (apt packages, .venv, the private PostGIS cluster).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app webapp
+DB_URL = $$(scripts/pg.sh url)
+
+.PHONY: run test setup system venv db stop demo lint translations
+
+run: setup demo
+	DATABASE_URL="$(DB_URL)" $(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 \
+	  --access-logfile - "webapp:create_app()"
+
+test: setup
+	DATABASE_URL="$(DB_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+
+setup: system venv db
+
+system:
+	@scripts/install-system.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+translations: venv
+	$(VENV)/bin/pybabel compile -q -d webapp/translations
+
+db: venv translations
+	@scripts/pg.sh start
+	@DATABASE_URL="$(DB_URL)" $(FLASK) db upgrade heads
+	@DATABASE_URL="$(DB_URL)" $(FLASK) areas load data/gemeenten-2023.geojson
+	@DATABASE_URL="$(DB_URL)" $(FLASK) areas load-districts data/amsterdam-stadsdelen.geojson --gemeente GM0363
+
+demo: db
+	@DATABASE_URL="$(DB_URL)" $(FLASK) demo load
+
+stop:
+	@scripts/pg.sh stop

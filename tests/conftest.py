@@ -1,0 +1,148 @@
+"""Test set-up: one fresh database per test run on the real PostGIS, one transaction per test.
+
+- `app`: session-wide; creates database `buurtplek_test_<pid>` on the DATABASE_URL server, applies
+  every migration and loads the 343 gemeenten (and Amsterdam's districts) once.
+- every test runs inside a transaction that is rolled back (app code may commit: it commits a
+  savepoint). Tests marked `committed` (live server, threads) commit for real; afterwards every
+  table but the reference data is emptied.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from webapp import create_app
+from webapp.config import TestConfig
+from webapp.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_TABLES = {"gemeenten", "districts", "alembic_version", "spatial_ref_sys"}
+
+pytest_plugins = ["tests.fixtures.users", "tests.fixtures.browser"]
+
+
+def _server_url() -> sa.URL:
+    raw = os.environ.get("DATABASE_URL")
+    if not raw:
+        pytest.exit("DATABASE_URL is not set: run the tests with `make test`.", returncode=2)
+    return make_url(raw)
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """A new, empty database for this run (dropped at the end)."""
+    server = _server_url()
+    name = f"buurtplek_test_{os.getpid()}"
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url.render_as_string(hide_password=False)
+    application = create_app(config)
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        from webapp.areas import services as areas
+
+        upgrade(revision="heads")
+        areas.load_gemeenten(ROOT / "data" / "gemeenten-2023.geojson")
+        areas.load_districts(ROOT / "data" / "amsterdam-stadsdelen.geojson", "GM0363")
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _truncate_all(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            tables = [t for (t,) in conn.execute(sa.text(
+                "select tablename from pg_tables where schemaname = 'public'")) if t not in REFERENCE_TABLES]
+            if tables:
+                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(autouse=True)
+def _isolate(request, app):
+    """Roll back everything a test did (or, for `committed` tests, empty the tables afterwards)."""
+    if request.node.get_closest_marker("committed") or request.node.get_closest_marker("browser"):
+        ctx = app.app_context()
+        ctx.push()
+        try:
+            yield
+        finally:
+            db.session.remove()
+            ctx.pop()
+            _truncate_all(app)
+        return
+    ctx = app.app_context()
+    ctx.push()
+    engines = db._app_engines[app]
+    engine = engines[None]
+    connection = engine.connect()
+    transaction = connection.begin()
+    engines[None] = connection  # Flask-SQLAlchemy's get_bind now hands out this connection
+    db.session.remove()
+    db.session.configure(join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        db.session.remove()
+        engines[None] = engine
+        transaction.rollback()
+        connection.close()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class QueryCounter:
+    """Counts the SQL statements sent while active: `with count_queries() as c: ...; c.count`."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def _listen(self, conn, cursor, statement, *args):
+        if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", statement, re.I):
+            self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app):
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        engine = db._app_engines[app][None]
+        target = engine.engine if hasattr(engine, "engine") else engine
+        sa.event.listen(target, "before_cursor_execute", counter._listen)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(target, "before_cursor_execute", counter._listen)
+
+    return counting

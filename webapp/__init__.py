@@ -1,0 +1,62 @@
+"""Buurtplek: find a place to meet your neighbours, and start something there."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+
+from flask import Flask
+
+from webapp.config import Config
+
+# Domain packages, in dependency order. Each has a `blueprint.py` with `bp` (and optionally
+# `api_bp`) and may have `cli.py` with `register(app)`.
+DOMAINS = ["areas", "accounts", "places", "stewardship", "initiatives", "grants"]
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(vars(config or Config()))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from webapp import errors, i18n, security, static_files
+    from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
+    errors.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    static_files.init_app(app)
+
+    from webapp import core, demo
+
+    app.register_blueprint(core.bp)
+    demo.register(app)
+    for name in DOMAINS:
+        _register_domain(app, name)
+    return app
+
+
+def _optional_module(name: str):
+    """Import webapp.<name> when that module exists; None when it does not."""
+    if importlib.util.find_spec(name.rsplit(".", 1)[0]) is None or importlib.util.find_spec(name) is None:
+        return None
+    return importlib.import_module(name)
+
+
+def _register_domain(app: Flask, name: str) -> None:
+    """Import a domain's models, then register its blueprints and CLI commands when they exist."""
+    _optional_module(f"webapp.{name}.models")
+    blueprint = _optional_module(f"webapp.{name}.blueprint")
+    for attr in ("bp", "api_bp"):
+        if blueprint is not None and hasattr(blueprint, attr):
+            app.register_blueprint(getattr(blueprint, attr))
+    cli = _optional_module(f"webapp.{name}.cli")
+    if cli is not None:
+        cli.register(app)

@@ -1,0 +1,1 @@
+"""Accounts: residents, roles per gemeente, login."""

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from webapp.areas import services
+
+areas_cli = AppGroup("areas", help="Gemeenten and districts.")
+
+
+def _print_report(what: str, report: services.LoadReport) -> None:
+    click.echo(f"{what}: {report.inserted} added, {report.updated} updated, {report.unchanged} unchanged, "
+               f"{len(report.repaired)} repaired, {len(report.rejected)} rejected")
+    for line in report.repaired:
+        click.echo(f"  repaired {line}")
+    for line in report.rejected:
+        click.echo(f"  rejected {line}", err=True)
+
+
+@areas_cli.command("load")
+@click.argument("file", type=click.Path(path_type=Path))
+def load(file: Path) -> None:
+    """Load gemeenten (CBS/PDOK GeoJSON) idempotently."""
+    try:
+        report = services.load_gemeenten(file)
+    except services.LoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_report("gemeenten", report)
+
+
+@areas_cli.command("load-districts")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--gemeente", "gemeente_code", required=True, help="e.g. GM0363")
+@click.option("--code-field", default="Stadsdeelcode")
+@click.option("--name-field", default="Stadsdeel")
+def load_districts(file: Path, gemeente_code: str, code_field: str, name_field: str) -> None:
+    """Load the districts of one gemeente idempotently."""
+    try:
+        report = services.load_districts(file, gemeente_code, code_field, name_field)
+    except services.LoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_report("districts", report)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(areas_cli)

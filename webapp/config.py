@@ -1,0 +1,84 @@
+"""All settings, read from the environment. Documented in the README."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else generated once into var/secret_key."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = VAR / "secret_key"
+    if not path.exists():
+        VAR.mkdir(parents=True, exist_ok=True)
+        old_umask = os.umask(0o077)
+        try:
+            path.write_text(secrets.token_hex(32))
+        finally:
+            os.umask(old_umask)
+    return path.read_text().strip()
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production-safe defaults; every value can be set from the environment."""
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _secret_key()
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", "postgresql+psycopg://buurtplek@127.0.0.1:5432/buurtplek"
+        )
+        # JIT compilation costs more than our short indexed queries save: off per connection.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": True,
+            "connect_args": {"options": "-c jit=off -c timezone=UTC", "connect_timeout": 5},
+        }
+        self.TILE_URL = os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+        self.TILE_ATTRIBUTION = os.environ.get(
+            "TILE_ATTRIBUTION",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        )
+        self.BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "nl")
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+        self.LANGUAGES = ["nl", "en"]
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_HEADERS_ENABLED = True
+        # Mail: "log" writes mails to the log; "smtp" sends them with SMTP_URL.
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
+        self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "Buurtplek <noreply@buurtplek.example>")
+        self.SMTP_URL = os.environ.get("SMTP_URL", "")
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+        self.MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a 5 MB photo plus the form around it
+        self.DEV_MODE = _bool("BUURTPLEK_DEV", False)
+        self.SEND_FILE_MAX_AGE_DEFAULT = 3600
+        self.TESTING = False
+
+
+class TestConfig(Config):
+    __test__ = False  # not a pytest class
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_ENABLED = False
+        self.MAIL_BACKEND = "log"

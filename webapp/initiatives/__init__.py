@@ -1,0 +1,1 @@
+"""Buurtinitiatieven: neighbourhood initiatives and their activities."""

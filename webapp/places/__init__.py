@@ -1,0 +1,1 @@
+"""Ontmoetingsplekken: meeting places with accessibility and safety attributes."""
