@@ -29,7 +29,7 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 translations: venv
-	$(VENV)/bin/pybabel compile -q -d webapp/translations
+	@$(VENV)/bin/pybabel compile -d webapp/translations 2>&1 | grep -v "^compiling catalog" || true
 
 db: venv translations
 	@scripts/pg.sh start
