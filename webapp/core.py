@@ -35,5 +35,15 @@ def set_language():
 
 @bp.get("/")
 def home():
-    """Replaced by the places search page once the places package registers '/'."""
+    """The start page is the places search (endpoint `places.search`) once that exists."""
+    search = current_app.view_functions.get("places.search")
+    if search is not None:
+        return search()
     return render_template("home.html")
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_document():
+    from webapp.openapi import document
+
+    return jsonify(document())

@@ -61,3 +61,69 @@ def history(subject) -> list[Revision]:
             .where(Revision.subject_type == subject_type(subject), Revision.subject_id == subject.id)
             .order_by(Revision.id.desc()))
     return list(db.session.scalars(stmt))
+
+
+class EditConflict(Exception):
+    """Someone saved the subject after the editor loaded it (optimistic locking).
+
+    `changed` maps each field changed meanwhile to its current value, so the form can show what
+    changed while keeping everything the editor typed.
+    """
+
+    def __init__(self, changed: dict[str, Any], current_version: int):
+        super().__init__("changed meanwhile")
+        self.changed = changed
+        self.current_version = current_version
+
+
+def can_edit(user, subject) -> bool:
+    """Co-owners edit; so do moderators of the subject's gemeente and admins."""
+    from webapp.accounts.models import Role
+    from webapp.accounts.permissions import has_role
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return is_owner(user, subject) or has_role(user, Role.MODERATOR, subject.gemeente_code)
+
+
+def _plain(value):
+    """A JSON-safe form of a column value for the revision log."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def apply_edit(subject, user, new_values: dict[str, Any], expected_version: int, kind: str = "edit",
+               note: str = "", credit_to=None) -> Revision | None:
+    """Change fields of a subject as one revision, refusing a stale edit.
+
+    The row is locked (SELECT ... FOR UPDATE) and its version compared with the version the editor
+    loaded: a mismatch raises EditConflict naming the fields changed meanwhile. Returns the revision,
+    or None when nothing changed. The caller checks permission (can_edit) and commits.
+    `credit_to`: the user the revision is credited to (e.g. the resident whose suggestion was accepted).
+    """
+    model = type(subject)
+    db.session.refresh(subject, with_for_update=True)
+    if subject.version != expected_version:
+        changed = {}
+        for revision in db.session.scalars(
+                select(Revision).where(Revision.subject_type == subject_type(subject),
+                                       Revision.subject_id == subject.id).order_by(Revision.id.desc())
+                .limit(max(1, subject.version - expected_version))):
+            for field_name in revision.changes:
+                changed.setdefault(field_name, _plain(getattr(subject, field_name, None)))
+        raise EditConflict(changed, subject.version)
+    changes = {}
+    for field_name, value in new_values.items():
+        if not hasattr(model, field_name):
+            raise ValueError(f"{model.__name__} has no field {field_name}")
+        old = getattr(subject, field_name)
+        if _plain(old) != _plain(value):
+            changes[field_name] = {"old": _plain(old), "new": _plain(value)}
+            setattr(subject, field_name, value)
+    if not changes:
+        return None
+    subject.version += 1
+    return record_revision(subject, credit_to or user, changes, kind=kind, note=note)
