@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, func, text as sa_text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -52,3 +52,78 @@ class Revision(db.Model):
     user = relationship("User", lazy="joined")
 
     __table_args__ = (Index("ix_revisions_subject", "subject_type", "subject_id", "id"),)
+
+
+class _SubjectRefMixin:
+    """Points at a Place or an Initiative (subject_type + subject_id; no FK, the subject may be either)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    status: Mapped[str] = mapped_column(String(12), default="open", server_default="open")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @declared_attr
+    def user_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    @declared_attr
+    def decided_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def user(cls):
+        return relationship("User", foreign_keys=[cls.user_id], lazy="joined")
+
+    @declared_attr
+    def decided_by(cls):
+        return relationship("User", foreign_keys=[cls.decided_by_id], lazy="joined")
+
+
+class JoinRequest(_SubjectRefMixin, db.Model):
+    """A resident asks to become co-owner. status: open / accepted / declined / withdrawn."""
+
+    __tablename__ = "join_requests"
+
+    motivation: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    __table_args__ = (
+        Index("ix_join_requests_subject", "subject_type", "subject_id", "status"),
+        # At most one open request per resident and subject.
+        Index("uq_join_requests_open", "subject_type", "subject_id", "user_id", unique=True,
+              postgresql_where=sa_text("status = 'open'")),
+    )
+
+
+class Suggestion(_SubjectRefMixin, db.Model):
+    """A non-owner suggests new values for some fields. status: open / accepted / declined."""
+
+    __tablename__ = "suggestions"
+
+    # {"field": new value}; `base` holds the values the suggester saw, to show what would change.
+    values: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    base: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id", ondelete="SET NULL"))
+
+    __table_args__ = (Index("ix_suggestions_subject", "subject_type", "subject_id", "status"),)
+
+
+REPORT_CATEGORIES = ("access_barrier", "building_safety", "people_safety", "wrong_info", "inappropriate")
+
+
+class Report(_SubjectRefMixin, db.Model):
+    """A problem reported by a resident. status: open / closed. `people_safety` is for moderators only."""
+
+    __tablename__ = "reports"
+
+    category: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answer: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    __table_args__ = (
+        Index("ix_reports_subject", "subject_type", "subject_id", "status"),
+        CheckConstraint("category IN ('access_barrier', 'building_safety', 'people_safety', 'wrong_info', "
+                        "'inappropriate')", name="category_known"),
+    )
