@@ -1,0 +1,1 @@
+"""Startbijdragen: small seed grants from the gemeente (rounds, applications, decisions, payouts)."""

@@ -1,0 +1,242 @@
+"""Grant rounds (regelingen), applications, budget lines, the question thread, reports and the audit log.
+
+Money is integer cents. The round row carries `committed_cents` (provisional + approved + paid money)
+and `paid_cents`; CHECK constraints make overspending impossible at the database level, and every
+change of them happens under a row lock on the round (see services.lock_round).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
+                        String, Text, func, text)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+
+# Application statuses.
+DRAFT = "draft"
+SUBMITTED = "submitted"
+PROVISIONAL = "provisional"   # first of two approvals (four-eyes); the money is reserved
+APPROVED = "approved"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"        # by the applicant
+REVOKED = "revoked"            # by staff, before payout
+PAID = "paid"
+STATUSES = (DRAFT, SUBMITTED, PROVISIONAL, APPROVED, REJECTED, WITHDRAWN, REVOKED, PAID)
+OPEN_STATUSES = (DRAFT, SUBMITTED, PROVISIONAL)        # at most one per initiative per round
+UNDECIDED_STATUSES = (SUBMITTED, PROVISIONAL)
+RESERVING_STATUSES = (PROVISIONAL, APPROVED, PAID)      # count against the budget
+GRANTED_STATUSES = (APPROVED, PAID)
+
+DEFAULT_MAX_CENTS = 50_000
+MAX_MAX_CENTS = 500_000
+DEFAULT_FOUR_EYES_CENTS = 100_000
+DEFAULT_QUICK_LANE_CENTS = 25_000
+DEFAULT_ANSWER_DAYS = 14
+
+
+class GrantRound(db.Model):
+    """A scheme round of one gemeente (optionally one district) with its budget."""
+
+    __tablename__ = "grant_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(ForeignKey("gemeenten.code"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    name: Mapped[str] = mapped_column(String(160))
+    criteria: Mapped[str] = mapped_column(Text, default="", server_default="")
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    budget_cents: Mapped[int] = mapped_column(Integer)
+    max_amount_cents: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_CENTS,
+                                                  server_default=str(DEFAULT_MAX_CENTS))
+    four_eyes_cents: Mapped[int] = mapped_column(Integer, default=DEFAULT_FOUR_EYES_CENTS,
+                                                 server_default=str(DEFAULT_FOUR_EYES_CENTS))
+    answer_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_ANSWER_DAYS,
+                                             server_default=str(DEFAULT_ANSWER_DAYS))
+    quick_lane_cents: Mapped[int] = mapped_column(Integer, default=DEFAULT_QUICK_LANE_CENTS,
+                                                  server_default=str(DEFAULT_QUICK_LANE_CENTS))
+    # Own contribution asked, as a percentage of the requested amount (0 = not required).
+    own_contribution_percent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Neighbours who support the plan: 0 = optional question, n = at least n needed.
+    min_supporters: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    ask_supporters: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    committed_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    paid_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    gemeente = relationship("Gemeente", lazy="joined")
+    district = relationship("District", lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("budget_cents > 0", name="budget_positive"),
+        CheckConstraint("committed_cents >= 0 AND committed_cents <= budget_cents", name="within_budget"),
+        CheckConstraint("paid_cents >= 0 AND paid_cents <= committed_cents", name="paid_within_committed"),
+        CheckConstraint(f"max_amount_cents > 0 AND max_amount_cents <= {MAX_MAX_CENTS}", name="max_amount_range"),
+        CheckConstraint("four_eyes_cents >= 0", name="four_eyes_nonnegative"),
+        CheckConstraint("quick_lane_cents >= 0", name="quick_lane_nonnegative"),
+        CheckConstraint("answer_days BETWEEN 1 AND 365", name="answer_days_range"),
+        CheckConstraint("own_contribution_percent BETWEEN 0 AND 100", name="own_contribution_range"),
+        CheckConstraint("min_supporters >= 0", name="min_supporters_nonnegative"),
+        CheckConstraint("opens_on <= closes_on", name="period_order"),
+    )
+
+    @property
+    def remaining_cents(self) -> int:
+        return self.budget_cents - self.committed_cents
+
+    def __repr__(self) -> str:
+        return f"<GrantRound {self.id} {self.name!r}>"
+
+
+class GrantApplication(db.Model):
+    """An application for a startbijdrage by (or on behalf of) the owners of an initiative."""
+
+    __tablename__ = "grant_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("grant_rounds.id"), index=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=DRAFT, server_default=DRAFT)
+    # Who filled it in; when that is not an owner of the initiative (staff, helper) on_behalf is true.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    title: Mapped[str] = mapped_column(String(160), default="", server_default="")  # what (public)
+    audience: Mapped[str] = mapped_column(Text, default="", server_default="")       # for whom
+    timing: Mapped[str] = mapped_column(String(200), default="", server_default="")  # when
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    amount_cents: Mapped[int | None] = mapped_column(Integer)
+    own_contribution_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cofunding: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    supporters: Mapped[int | None] = mapped_column(Integer)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    quick_lane: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    awaiting_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    # Four-eyes: the first (provisional) approval.
+    first_approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    first_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The final decision (approve / reject / revoke) and the money it holds.
+    granted_cents: Mapped[int | None] = mapped_column(Integer)
+    reserved_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    revoked_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    payment_reference: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    round = relationship(GrantRound, lazy="joined")
+    initiative = relationship("Initiative", lazy="joined")
+    created_by = relationship("User", foreign_keys=[created_by_id], lazy="joined")
+    lines: Mapped[list["GrantBudgetLine"]] = relationship(
+        back_populates="application", order_by="GrantBudgetLine.position", cascade="all, delete-orphan",
+        lazy="selectin")
+    district = relationship("District", lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'submitted', 'provisional', 'approved', 'rejected', "
+                        "'withdrawn', 'revoked', 'paid')", name="status_known"),
+        CheckConstraint("amount_cents IS NULL OR amount_cents > 0", name="amount_positive"),
+        CheckConstraint("own_contribution_cents >= 0", name="own_contribution_nonnegative"),
+        CheckConstraint("supporters IS NULL OR supporters >= 0", name="supporters_nonnegative"),
+        CheckConstraint("reserved_cents >= 0", name="reserved_nonnegative"),
+        CheckConstraint("granted_cents IS NULL OR granted_cents > 0", name="granted_positive"),
+        # One open (draft, submitted, provisional) application per initiative per round.
+        Index("uq_grant_applications_open", "round_id", "initiative_id", unique=True,
+              postgresql_where=text("status IN ('draft', 'submitted', 'provisional')")),
+        Index("ix_grant_applications_round_status", "round_id", "status", "submitted_at"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<GrantApplication {self.id} {self.status}>"
+
+
+class GrantBudgetLine(db.Model):
+    __tablename__ = "grant_budget_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("grant_applications.id", ondelete="CASCADE"),
+                                                index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+
+    application: Mapped[GrantApplication] = relationship(back_populates="lines")
+
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+
+class GrantMessage(db.Model):
+    """The thread of an application: staff questions and the applicant's answers."""
+
+    __tablename__ = "grant_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("grant_applications.id", ondelete="CASCADE"),
+                                                index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # question / answer
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    author = relationship("User", lazy="joined")
+
+    __table_args__ = (CheckConstraint("kind IN ('question', 'answer')", name="kind_known"),)
+
+
+class GrantReport(db.Model):
+    """The light report (verantwoording) after payout, with at most one photo and, above the
+    four-eyes threshold, a photo of the receipts. Images are stored re-encoded, in the database."""
+
+    __tablename__ = "grant_reports"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("grant_applications.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    what_happened: Mapped[str] = mapped_column(Text)
+    attendees: Mapped[int | None] = mapped_column(Integer)
+    spent_cents: Mapped[int | None] = mapped_column(Integer)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    photo_type: Mapped[str | None] = mapped_column(String(20))
+    receipts: Mapped[bytes | None] = mapped_column(LargeBinary)
+    receipts_type: Mapped[str | None] = mapped_column(String(20))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint("attendees IS NULL OR attendees >= 0", name="attendees_nonnegative"),
+        CheckConstraint("spent_cents IS NULL OR spent_cents >= 0", name="spent_nonnegative"),
+    )
+
+
+class GrantAuditEntry(db.Model):
+    """Append-only: a trigger (migration grants_0001) refuses UPDATE and DELETE on this table."""
+
+    __tablename__ = "grant_audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    gemeente_code: Mapped[str | None] = mapped_column(String(6))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("grant_rounds.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("grant_applications.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    old_status: Mapped[str | None] = mapped_column(String(12))
+    new_status: Mapped[str | None] = mapped_column(String(12))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+
+    actor = relationship("User", lazy="joined")
