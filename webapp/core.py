@@ -1,13 +1,57 @@
-"""Pages and routes that belong to no domain: health check, language switch."""
+"""Pages and routes that belong to no domain: health check, language switch, the offline page and
+service worker (PWA), and compression of text responses."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
 from webapp.extensions import db
 from webapp.i18n import LANG_COOKIE
 
+log = logging.getLogger(__name__)
 bp = Blueprint("core", __name__)
+
+# Text we send compressed (zstd, brotli or gzip, whichever the browser takes) when no reverse proxy
+# does it: pages, CSS, JS, JSON/GeoJSON, feeds. Images (PNG/JPEG/WebP) are compressed already.
+COMPRESS_MIMETYPES = [
+    "text/html", "text/css", "text/plain", "text/javascript", "application/javascript", "text/csv",
+    "text/calendar", "application/json", "application/geo+json", "application/manifest+json",
+    "application/xml", "image/svg+xml",
+]
+
+
+@bp.record_once
+def _setup_compression(state) -> None:
+    """Flask-Compress on the whole app (registered with the core blueprint, so create_app stays as it is)."""
+    app = state.app
+    try:
+        from flask_compress import Compress
+    except ImportError:  # pragma: no cover - the package is in requirements.txt
+        log.warning("flask-compress is not installed: responses are sent uncompressed")
+        return
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_MIMETYPES)
+    app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    Compress(app)
+
+
+@bp.after_app_request
+def _private_pages_for_signed_in_users(response):
+    """A signed-in user's pages may hold personal data: no shared cache (nor the service worker) keeps them."""
+    if response.mimetype == "text/html" and "Cache-Control" not in response.headers:
+        try:
+            signed_in = current_user.is_authenticated
+        except Exception:  # no user loader yet, or the database is down: treat as signed in
+            signed_in = True
+        if signed_in:
+            response.cache_control.private = True
+            response.cache_control.no_cache = True
+    return response
 
 
 @bp.get("/healthz")
@@ -47,3 +91,34 @@ def openapi_document():
     from webapp.openapi import document
 
     return jsonify(document())
+
+
+@bp.get("/offline")
+def offline():
+    """The page the service worker shows when there is no network and no kept copy of a page."""
+    return render_template("offline.html")
+
+
+def _service_worker_config() -> dict:
+    asset_url = current_app.jinja_env.globals["asset_url"]
+    shell = [asset_url("css/app.css"), asset_url("js/app.js"), asset_url("icons/icon.svg"),
+             asset_url("icons/icon-192.png"), asset_url("icons/icon-512.png"),
+             asset_url("icons/icon-maskable-512.png"), url_for("core.offline")]
+    logout = url_for("accounts.logout") if "accounts.logout" in current_app.view_functions else "/uitloggen"
+    return {"shell": shell, "offline": url_for("core.offline"), "logout": logout}
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """static/sw.js with the fingerprinted app shell filled in, served from / so its scope is the whole site.
+
+    The version changes whenever a shell file changes, so browsers install the new worker."""
+    source = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    config = _service_worker_config()
+    config["version"] = hashlib.sha256((source + json.dumps(config)).encode()).hexdigest()[:12]
+    body = source.replace("/*CONFIG*/{}/*END*/", json.dumps(config), 1)
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.cache_control.no_cache = True
+    response.cache_control.public = True
+    return response
