@@ -1,0 +1,199 @@
+"""The open-data API for places (thin: parse, call the search, serialise). Documented in OpenAPI below."""
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from flask_babel import gettext as _
+
+from webapp import openapi
+from webapp.errors import ApiError
+from webapp.places import search as searching
+from webapp.places import serialize
+from webapp.places.attributes import ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES, COSTS, ACTIVITIES
+
+FORMATS = ("geojson", "a11yjson")
+
+
+def _format() -> str:
+    fmt = (request.args.get("format") or "geojson").strip().lower()
+    if fmt not in FORMATS:
+        raise ApiError(_("Onbekende waarde voor %(param)s: %(value)s", param="format", value=fmt[:20]),
+                       code="unknown_value", param="format")
+    return fmt
+
+
+def _json(payload, content_type: str):
+    response = jsonify(payload)
+    response.mimetype = content_type
+    response.headers["Access-Control-Allow-Origin"] = "*"   # open data: any site may read it
+    return response
+
+
+def list_places():
+    fmt = _format()
+    params = searching.parse_params(request.args)
+    result = searching.search(params)
+    if fmt == "a11yjson":
+        return _json([serialize.a11yjson(h.place, h.distance) for h in result.hits], "application/json")
+    features = [serialize.feature(h.place, h.distance, h.open_state) for h in result.hits]
+    return _json(serialize.feature_collection(features, centre={"type": "Point", "coordinates": list(result.centre)},
+                                              radius_m=params.effective_radius()), "application/geo+json")
+
+
+def get_place(place_id: int):
+    fmt = _format()
+    place = searching.get_public(place_id)
+    if place is None:
+        raise ApiError(_("Deze plek bestaat niet (meer)."), status=404, code="not_found")
+    if fmt == "a11yjson":
+        return _json(serialize.a11yjson(place), "application/json")
+    return _json(serialize.feature(place), "application/geo+json")
+
+
+def _gemeente(code: str):
+    gemeente, places = searching.gemeente_places(code.upper())
+    if gemeente is None:
+        raise ApiError(_("Onbekende gemeente: %(value)s", value=code[:20]), status=404, code="not_found",
+                       param="code")
+    return gemeente, places
+
+
+def gemeente_geojson(code: str):
+    fmt = _format()
+    gemeente, places = _gemeente(code)
+    if fmt == "a11yjson":
+        return _json([serialize.a11yjson(p) for p in places], "application/json")
+    features = [serialize.feature(p) for p in places]
+    return _json(serialize.feature_collection(features, gemeente={"code": gemeente.code, "name": gemeente.name}),
+                 "application/geo+json")
+
+
+def gemeente_csv(code: str):
+    gemeente, places = _gemeente(code)
+    response = Response(serialize.csv_text(places), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="buurtplek-{gemeente.code}.csv"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenAPI
+
+TRI = {"type": "string", "enum": ["yes", "limited", "no", "unknown"]}
+_ERR = {"description": "Bad input; `error.param` names the parameter",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_NOT_FOUND = {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _q(name, schema, description, explode=None):
+    p = {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    if explode is not None:
+        p["explode"] = explode
+    return p
+
+
+FORMAT_PARAM = _q("format", {"type": "string", "enum": list(FORMATS), "default": "geojson"},
+                  "geojson (default) or a11yjson (a list of A11yJSON PlaceInfo objects)")
+SEARCH_PARAMETERS = [
+    _q("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude (WGS84) of the search centre; with lon"),
+    _q("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude (WGS84); with lat"),
+    _q("gemeente", {"type": "string", "pattern": "^GM[0-9]{4}$"},
+       "CBS gemeente code: without lat/lon, search the whole gemeente from its centre"),
+    _q("radius", {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": searching.MAX_RADIUS,
+                  "default": searching.DEFAULT_RADIUS}, "Radius in metres"),
+    _q("limit", {"type": "integer", "minimum": 1, "maximum": searching.MAX_LIMIT, "default": searching.DEFAULT_LIMIT},
+       "Maximum number of places"),
+    _q("category", {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}}, "Any of these categories"),
+    _q("need", {"type": "array", "items": {"type": "string", "enum": list(ATTRIBUTE_KEYS)}},
+       "Accessibility/safety attributes that must be 'yes'"),
+    _q("audience", {"type": "array", "items": {"type": "string", "enum": list(AUDIENCES)}}, "Intended for any of these"),
+    _q("language", {"type": "array", "items": {"type": "string", "pattern": "^[a-z]{2,3}$"}},
+       "Any of these languages spoken (ISO 639 codes)"),
+    _q("open_now", {"type": "boolean"}, "Only places open now (Europe/Amsterdam, Dutch public holidays)"),
+    _q("open_at", {"type": "string", "format": "date-time"}, "Only places open at this local time"),
+    _q("free", {"type": "boolean"}, "Only free places"),
+    _q("newcomers", {"type": "boolean"},
+       "'Nieuw in de buurt': walk-in, free or voluntary contribution, host present, house rules published"),
+    FORMAT_PARAM,
+]
+
+PLACE_PROPERTIES = {
+    "type": "object",
+    "required": ["id", "name", "category", "attributes", "url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "category": {"type": "string", "enum": list(CATEGORIES)},
+        "address": {"type": "string"},
+        "gemeente_code": {"type": "string", "nullable": True},
+        "website": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"},
+        "opening_hours": {"type": "string", "description": "OpenStreetMap opening_hours syntax"},
+        "open_now": {"type": "boolean", "nullable": True, "description": "null: unknown"},
+        "cost": {"type": "string", "enum": list(COSTS), "nullable": True},
+        "languages": {"type": "array", "items": {"type": "string"}},
+        "audience": {"type": "array", "items": {"type": "string", "enum": list(AUDIENCES)}},
+        "activities": {"type": "array", "items": {"type": "string", "enum": list(ACTIVITIES)}},
+        "host_name": {"type": "string"},
+        "house_rules": {"type": "string"},
+        "safe_space_for": {"type": "array", "items": {"type": "string"}},
+        "attributes": {"type": "object", "properties": {k: TRI for k in ATTRIBUTE_KEYS}, "additionalProperties": False,
+                       "description": "toilets_wheelchair is left out when toilets is 'no'"},
+        "attribute_meta": {"type": "object", "additionalProperties": {"type": "object"}},
+        "osm_id": {"type": "string", "nullable": True},
+        "updated_at": {"type": "string", "format": "date-time", "nullable": True},
+        "url": {"type": "string"},
+        "distance_m": {"type": "number", "description": "metres from the search centre"},
+    },
+}
+POINT = {"type": "object", "required": ["type", "coordinates"], "properties": {
+    "type": {"type": "string", "enum": ["Point"]},
+    "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}}
+SCHEMAS = {
+    "PlaceProperties": PLACE_PROPERTIES,
+    "PlaceFeature": {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
+        "type": {"type": "string", "enum": ["Feature"]}, "id": {"type": "integer"}, "geometry": POINT,
+        "properties": {"$ref": "#/components/schemas/PlaceProperties"}}},
+    "PlaceCollection": {"type": "object", "required": ["type", "features"], "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {"$ref": "#/components/schemas/PlaceFeature"}},
+        "centre": POINT, "radius_m": {"type": "integer", "nullable": True},
+        "gemeente": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}}},
+    "A11yPlaceInfo": {"type": "object", "required": ["type", "geometry", "properties"],
+                      "description": "A11yJSON PlaceInfo; unknown values are left out", "properties": {
+        "type": {"type": "string", "enum": ["Feature"]}, "_id": {"type": "string"}, "geometry": POINT,
+        "properties": {"type": "object", "required": ["name", "category"], "properties": {
+            "name": {"type": "object"}, "category": {"type": "string"}, "accessibility": {"type": "object"}}}}},
+}
+
+
+def _geo(ref):
+    return {"description": "OK", "content": {
+        "application/geo+json": {"schema": {"$ref": f"#/components/schemas/{ref}"}},
+        "application/json": {"schema": {"oneOf": [
+            {"$ref": f"#/components/schemas/{ref}"},
+            {"type": "array", "items": {"$ref": "#/components/schemas/A11yPlaceInfo"}},
+            {"$ref": "#/components/schemas/A11yPlaceInfo"}]}}}}
+
+
+CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^GM[0-9]{4}$"}}
+PATHS = {
+    "/api/v1/places": {"get": {
+        "summary": "Published places near a point (or in a gemeente), nearest first",
+        "operationId": "listPlaces", "tags": ["places"], "parameters": SEARCH_PARAMETERS,
+        "responses": {"200": _geo("PlaceCollection"), "400": _ERR}}},
+    "/api/v1/places/{place_id}": {"get": {
+        "summary": "One published place", "operationId": "getPlace", "tags": ["places"],
+        "parameters": [{"name": "place_id", "in": "path", "required": True, "schema": {"type": "integer"}}, FORMAT_PARAM],
+        "responses": {"200": _geo("PlaceFeature"), "400": _ERR, "404": _NOT_FOUND}}},
+    "/api/v1/gemeenten/{code}/places.geojson": {"get": {
+        "summary": "Every published place of a gemeente", "operationId": "gemeentePlacesGeojson", "tags": ["places"],
+        "parameters": [CODE_PARAM, FORMAT_PARAM],
+        "responses": {"200": _geo("PlaceCollection"), "400": _ERR, "404": _NOT_FOUND}}},
+    "/api/v1/gemeenten/{code}/places.csv": {"get": {
+        "summary": "Every published place of a gemeente as CSV", "operationId": "gemeentePlacesCsv", "tags": ["places"],
+        "parameters": [CODE_PARAM],
+        "responses": {"200": {"description": "CSV, one row per place; columns: " + ", ".join(serialize.CSV_COLUMNS),
+                              "content": {"text/csv": {"schema": {"type": "string"}}}}, "404": _NOT_FOUND}}},
+}
+
+openapi.register(PATHS, SCHEMAS)

@@ -1,0 +1,328 @@
+"""The nearby search: parse the filters, then ONE SQL query does the work.
+
+The query (see `build_query`): `ST_DWithin` on geography (metres) for the radius, KNN ordering with
+`<->` on the GiST index over `geography(location)`, every filter in SQL, `LIMIT`. Distances are
+spherical (`use_spheroid => false`), the same measure the KNN operator orders by, so the order and the
+shown distance always agree.
+
+Open now / open at cannot be computed in SQL (the `opening_hours` syntax needs the library), so:
+without that filter the open state is computed for the LIMITed rows only; with it, SQL keeps only
+places that have opening hours and over-fetches `limit * OPEN_OVERFETCH` rows (at most
+`OPEN_FETCH_MAX`), Python keeps the open ones and cuts back to `limit`. Near a dense centre that can
+return fewer than `limit` open places while more exist further away; the page says "toon meer".
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, func, literal, select
+from sqlalchemy.dialects.postgresql import array
+from werkzeug.datastructures import MultiDict
+
+from webapp.areas.models import Gemeente
+from webapp.errors import ApiError
+from webapp.extensions import db
+from webapp.places import hours
+from webapp.places.attributes import ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES
+from webapp.places.models import Place
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RADIUS = 1000
+MAX_RADIUS = 25_000
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+OPEN_OVERFETCH = 5
+OPEN_FETCH_MAX = 1000
+RADIUS_CHOICES = (500, 1000, 2000, 5000, 10_000, 25_000)
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
+GEMEENTE_RE = re.compile(r"^GM\d{4}$")
+TRUE_VALUES = {"1", "true", "yes", "on", "ja"}
+FALSE_VALUES = {"0", "false", "no", "off", "nee", ""}
+
+# Query parameters the search understands (others, e.g. `view`, are for the page, and ignored here).
+SEARCH_PARAMS = ("lat", "lon", "gemeente", "radius", "limit", "category", "open_now", "open_at", "free",
+                 "need", "audience", "language", "newcomers")
+
+
+@dataclass
+class SearchParams:
+    lat: float | None = None
+    lon: float | None = None
+    gemeente: str | None = None
+    radius: int | None = None          # None: whole gemeente (gemeente search without a position)
+    limit: int = DEFAULT_LIMIT
+    categories: list[str] = field(default_factory=list)
+    open_now: bool = False
+    open_at: datetime | None = None
+    free: bool = False
+    needs: list[str] = field(default_factory=list)      # attributes that must be 'yes'
+    audiences: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    newcomers: bool = False
+
+    @property
+    def has_position(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def has_centre(self) -> bool:
+        return self.has_position or self.gemeente is not None
+
+    @property
+    def wants_open(self) -> bool:
+        return self.open_now or self.open_at is not None
+
+    def effective_radius(self) -> int | None:
+        if self.has_position:
+            return self.radius or DEFAULT_RADIUS
+        return self.radius
+
+
+@dataclass
+class PlaceHit:
+    place: Place
+    distance: float | None     # metres from the search centre
+    open_state: str            # open / closed / unknown (at open_at, else now)
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    hits: list[PlaceHit]
+    centre: tuple[float, float] | None   # (lon, lat)
+    gemeente_name: str | None = None
+    more_possible: bool = False          # the LIMIT was reached: "toon meer" makes sense
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing: every bad value becomes an ApiError naming the parameter (the page shows it as text).
+
+def _number(args: MultiDict, name: str, kind=float):
+    raw = args.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = kind(raw.strip().replace(",", ".") if kind is float else raw.strip())
+    except ValueError:
+        raise ApiError(_("%(param)s moet een getal zijn.", param=name), code="invalid_number", param=name)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ApiError(_("%(param)s moet een getal zijn.", param=name), code="invalid_number", param=name)
+    return value
+
+
+def _flag(args: MultiDict, name: str) -> bool:
+    raw = (args.get(name) or "").strip().lower()
+    if raw in TRUE_VALUES:
+        return True
+    if raw in FALSE_VALUES:
+        return False
+    raise ApiError(_("%(param)s moet 1 of 0 zijn.", param=name), code="invalid_value", param=name)
+
+
+def _choices(args: MultiDict, name: str, allowed) -> list[str]:
+    values: list[str] = []
+    for raw in args.getlist(name):
+        for value in raw.split(","):
+            value = value.strip()
+            if not value:
+                continue
+            if value not in allowed:
+                raise ApiError(_("Onbekende waarde voor %(param)s: %(value)s", param=name, value=value[:40]),
+                               code="unknown_value", param=name)
+            if value not in values:
+                values.append(value)
+    return values
+
+
+def _languages(args: MultiDict) -> list[str]:
+    values = []
+    for raw in args.getlist("language"):
+        for value in raw.split(","):
+            value = value.strip().lower()
+            if not value:
+                continue
+            if not LANGUAGE_RE.match(value):
+                raise ApiError(_("Onbekende taalcode: %(value)s (gebruik bijvoorbeeld nl, en, ar)", value=value[:20]),
+                               code="unknown_value", param="language")
+            if value not in values:
+                values.append(value)
+    return values
+
+
+def parse_params(args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> SearchParams:
+    """SearchParams from a query string. Raises ApiError(param=...) on the first bad value."""
+    params = SearchParams(limit=default_limit)
+    lat, lon = _number(args, "lat"), _number(args, "lon")
+    if lat is not None and not -90 <= lat <= 90:
+        raise ApiError(_("lat moet tussen -90 en 90 liggen."), code="out_of_range", param="lat")
+    if lon is not None and not -180 <= lon <= 180:
+        raise ApiError(_("lon moet tussen -180 en 180 liggen."), code="out_of_range", param="lon")
+    if (lat is None) != (lon is None):
+        missing = "lon" if lon is None else "lat"
+        raise ApiError(_("Geef lat en lon allebei op."), code="missing", param=missing)
+    params.lat, params.lon = lat, lon
+
+    gemeente = (args.get("gemeente") or "").strip().upper()
+    if gemeente:
+        if not GEMEENTE_RE.match(gemeente):
+            raise ApiError(_("Onbekende gemeente: %(value)s", value=gemeente[:20]), code="unknown_value",
+                           param="gemeente")
+        params.gemeente = gemeente
+
+    radius = _number(args, "radius")
+    if radius is not None:
+        if radius <= 0 or radius > MAX_RADIUS:
+            raise ApiError(_("radius moet groter dan 0 en hoogstens %(max)s meter zijn.", max=MAX_RADIUS),
+                           code="out_of_range", param="radius")
+        params.radius = int(math.ceil(radius))
+
+    limit = _number(args, "limit", int)
+    if limit is not None:
+        if limit < 1 or limit > MAX_LIMIT:
+            raise ApiError(_("limit moet tussen 1 en %(max)s liggen.", max=MAX_LIMIT), code="out_of_range",
+                           param="limit")
+        params.limit = limit
+
+    params.categories = _choices(args, "category", CATEGORIES)
+    params.needs = _choices(args, "need", ATTRIBUTE_KEYS)
+    params.audiences = _choices(args, "audience", AUDIENCES)
+    params.languages = _languages(args)
+    params.open_now = _flag(args, "open_now")
+    params.free = _flag(args, "free")
+    params.newcomers = _flag(args, "newcomers")
+    raw_at = (args.get("open_at") or "").strip()
+    if raw_at:
+        try:
+            params.open_at = datetime.fromisoformat(raw_at)
+        except ValueError:
+            raise ApiError(_("open_at moet een datum en tijd zijn, zoals 2026-05-01T14:00."), code="invalid_value",
+                           param="open_at")
+    return params
+
+
+# ---------------------------------------------------------------------------------------------
+# The query
+
+def geography(column):
+    """`geography(location)`: the expression of the GiST index ix_places_location_geog."""
+    return func.geography(column)
+
+
+def point(lon: float, lat: float):
+    return func.geography(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326))
+
+
+def public_filter():
+    return and_(Place.status == "published", Place.hidden.is_(False))
+
+
+def build_query(params: SearchParams, centre=None, fetch: int | None = None) -> Select:
+    """The one search statement. `centre` is a geography expression (a point or a subquery)."""
+    place_geog = geography(Place.location)
+    conditions = [public_filter()]
+    columns = [Place]
+    if centre is not None:
+        columns.append(func.ST_Distance(place_geog, centre, False).label("distance"))
+        radius = params.effective_radius()
+        if radius is not None:
+            conditions.append(func.ST_DWithin(place_geog, centre, radius, False))
+    if params.gemeente and not params.has_position:
+        conditions.append(Place.gemeente_code == params.gemeente)
+    if params.categories:
+        conditions.append(Place.category.in_(params.categories))
+    if params.free:
+        conditions.append(Place.cost == "free")
+    for key in params.needs:
+        conditions.append(getattr(Place, key) == "yes")
+    if params.audiences:
+        conditions.append(Place.audience.overlap(array(params.audiences)))
+    if params.languages:
+        conditions.append(Place.languages.overlap(array(params.languages)))
+    if params.newcomers:
+        conditions.extend([
+            Place.activities.contains(array(["walk_in"])),
+            Place.cost.in_(("free", "contribution")),
+            Place.host_present == "yes",
+            Place.house_rules_published == "yes",
+        ])
+    if params.wants_open:
+        conditions.append(Place.opening_hours != "")
+    stmt = select(*columns).where(*conditions)
+    if centre is not None:
+        stmt = stmt.order_by(place_geog.op("<->")(centre))
+    else:
+        stmt = stmt.order_by(Place.name, Place.id)
+    return stmt.limit(fetch or params.limit)
+
+
+def fetch_size(params: SearchParams) -> int:
+    if params.wants_open:
+        return min(params.limit * OPEN_OVERFETCH, OPEN_FETCH_MAX)
+    return params.limit
+
+
+def search(params: SearchParams) -> SearchResult:
+    """Run the search. With lat/lon: one SQL statement. With only a gemeente: one more for its centre."""
+    centre_lonlat = None
+    gemeente_name = None
+    if params.has_position:
+        centre_lonlat = (params.lon, params.lat)
+    elif params.gemeente:
+        row = db.session.execute(
+            select(Gemeente.name,
+                   func.ST_X(func.ST_PointOnSurface(Gemeente.boundary)),
+                   func.ST_Y(func.ST_PointOnSurface(Gemeente.boundary)))
+            .where(Gemeente.code == params.gemeente)
+        ).first()
+        if row is None:
+            raise ApiError(_("Onbekende gemeente: %(value)s", value=params.gemeente), code="unknown_value",
+                           param="gemeente")
+        gemeente_name, centre_lonlat = row[0], (row[1], row[2])
+    else:
+        raise ApiError(_("Kies een plek: geef lat en lon op, of een gemeente."), code="missing", param="lat")
+
+    centre = point(*centre_lonlat)
+    fetch = fetch_size(params)
+    rows = db.session.execute(build_query(params, centre, fetch)).all()
+    at = params.open_at
+    hits = []
+    for place, distance in rows:
+        state = hours.state_at(place.opening_hours, at)
+        if params.wants_open and state != "open":
+            continue
+        hits.append(PlaceHit(place, float(distance), state))
+        if len(hits) >= params.limit:
+            break
+    more = len(rows) >= fetch
+    return SearchResult(params, hits, centre_lonlat, gemeente_name, more)
+
+
+def get_public(place_id: int) -> Place | None:
+    """A published, not hidden place, or None (the public sees nothing else)."""
+    return db.session.scalars(select(Place).where(Place.id == place_id, public_filter())).first()
+
+
+def gemeente_places(code: str) -> tuple[Gemeente | None, list[Place]]:
+    """Every public place of a gemeente, by name (for the open-data downloads)."""
+    gemeente = db.session.get(Gemeente, code)
+    if gemeente is None:
+        return None, []
+    places = list(db.session.scalars(
+        select(Place).where(public_filter(), Place.gemeente_code == code).order_by(Place.name, Place.id)))
+    return gemeente, places
+
+
+def literal_sql(params: SearchParams, lon: float, lat: float) -> str:
+    """The search statement as plain SQL with the values inlined (for EXPLAIN and the benchmark)."""
+    stmt = build_query(params, point(lon, lat), fetch_size(params))
+    return str(stmt.compile(dialect=db.engine.dialect if db else None, compile_kwargs={"literal_binds": True}))
+
+
+__all__ = ["SearchParams", "PlaceHit", "SearchResult", "parse_params", "search", "build_query", "get_public",
+           "gemeente_places", "literal", "RADIUS_CHOICES", "DEFAULT_RADIUS", "MAX_RADIUS", "MAX_LIMIT"]
