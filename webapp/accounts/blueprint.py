@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp import navigation
 from webapp.accounts import routes, services
+from webapp.accounts.permissions import is_admin
 from webapp.extensions import login_manager
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -13,10 +14,26 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 bp.add_url_rule("/inloggen", "login", routes.login, methods=["GET", "POST"])
 bp.add_url_rule("/uitloggen", "logout", routes.logout, methods=["POST"])
 bp.add_url_rule("/account/nieuw", "register", routes.register, methods=["GET", "POST"])
+bp.add_url_rule("/account/bevestigen/<token>", "confirm_email", routes.confirm_email)
+bp.add_url_rule("/wachtwoord-vergeten", "forgot_password", routes.forgot_password, methods=["GET", "POST"])
+bp.add_url_rule("/wachtwoord-herstellen/<token>", "reset_password", routes.reset_password,
+                methods=["GET", "POST"])
+bp.add_url_rule("/account", "account", routes.account)
+bp.add_url_rule("/account/gegevens", "update_profile", routes.update_profile, methods=["POST"])
+bp.add_url_rule("/account/wachtwoord", "change_password", routes.change_password, methods=["POST"])
+bp.add_url_rule("/account/download", "download_data", routes.download_data)
+bp.add_url_rule("/account/verwijderen", "delete_account", routes.delete_account, methods=["GET", "POST"])
+bp.add_url_rule("/beheer/rollen", "roles", routes.roles)
+bp.add_url_rule("/beheer/rollen", "grant_role", routes.grant_role, methods=["POST"])
+bp.add_url_rule("/beheer/rollen/<int:grant_id>/intrekken", "revoke_role", routes.revoke_role, methods=["POST"])
 
 login_manager.user_loader(services.load_user)
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Log eerst in om verder te gaan.")
 login_manager.login_message_category = "info"
 
+navigation.add("accounts.roles", _l("Rollen"), order=80, visible=is_admin)
+navigation.add("accounts.account", _l("Mijn account"), order=85, visible=lambda u: u.is_authenticated)
 navigation.add("accounts.login", _l("Inloggen"), order=90, visible=lambda u: not u.is_authenticated)
+
+bp.add_app_template_global(routes.role_label, "role_label")

@@ -51,8 +51,16 @@ class User(UserMixin, db.Model):
 
     @property
     def public_name(self) -> str:
-        """The name shown publicly (history, co-owners): 'former resident' once deleted."""
-        return self.display_name if self.deleted_at is None else "former resident"
+        """The name shown publicly (history, co-owners): "Oud-bewoner" (former resident) once deleted."""
+        if self.deleted_at is None:
+            return self.display_name
+        from flask_babel import gettext
+
+        return gettext("Oud-bewoner")
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"

@@ -1,28 +1,71 @@
-"""Account rules: registration, password check, roles. No Flask request inside."""
+"""Account rules: registration, confirmation, login with lock-out, password reset and change, deletion,
+roles. No Flask request inside: the acting user and the time (`now`) are passed in. Callers commit.
+"""
 from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select
 
 from webapp.accounts.models import Role, RoleGrant, User
 from webapp.extensions import db
 
+log = logging.getLogger(__name__)
+
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+
+CONFIRM_MAX_AGE = timedelta(days=7)
+RESET_MAX_AGE = timedelta(hours=1)
+LOCK_AFTER = 5                      # failed logins in a row
+LOCK_FIRST = timedelta(minutes=15)  # doubles with every further 5 failures ...
+LOCK_MAX = timedelta(hours=24)      # ... up to a day
+PER_GEMEENTE_ROLES = (Role.MODERATOR, Role.STAFF, Role.HELPER)
+ADMIN_GRANTABLE_ROLES = (Role.MODERATOR, Role.STAFF)
 
 
 class AccountError(ValueError):
-    """A rule was broken; the message is for the user."""
+    """A rule was broken; the message is for the user; `field` names the form field it is about."""
 
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class PermissionDenied(AccountError):
+    """The acting user may not do this (routes answer 403)."""
+
+
+class TokenError(AccountError):
+    """A link from a mail is invalid, expired or already used."""
+
+    def __init__(self, message, expired: bool = False):
+        super().__init__(message)
+        self.expired = expired
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- passwords -------------------------------------------------------------------------------------
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
 def check_password(user: User, password: str) -> bool:
-    if not user.password_hash:
+    if not user.password_hash or not password:
         return False
     try:
         _hasher.verify(user.password_hash, password)
@@ -33,34 +76,32 @@ def check_password(user: User, password: str) -> bool:
     return True
 
 
+def validate_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(_l("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH), "password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(_l("Kies een wachtwoord van hoogstens %(n)s tekens.", n=MAX_PASSWORD_LENGTH), "password")
+
+
+def clean_display_name(name: str) -> str:
+    cleaned = " ".join((name or "").split())
+    cleaned = "".join(ch for ch in cleaned if ch.isprintable())
+    if len(cleaned) < 2:
+        raise AccountError(_l("Vul een naam in van minstens 2 tekens."), "display_name")
+    if len(cleaned) > 80:
+        raise AccountError(_l("Kies een naam van hoogstens 80 tekens."), "display_name")
+    return cleaned
+
+
+# --- lookups ---------------------------------------------------------------------------------------
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip()
+
+
 def find_by_email(email: str) -> User | None:
-    stmt = select(User).where(func.lower(User.email) == email.strip().lower(), User.deleted_at.is_(None))
+    stmt = select(User).where(func.lower(User.email) == normalize_email(email).lower(), User.deleted_at.is_(None))
     return db.session.scalars(stmt).first()
-
-
-def create_user(email: str, password: str, display_name: str) -> User:
-    """A new resident. The caller commits."""
-    email = email.strip()
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_l("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH))
-    if find_by_email(email) is not None:
-        raise AccountError(_l("Er is al een account met dit e-mailadres."))
-    user = User(email=email, display_name=display_name.strip(), password_hash=hash_password(password))
-    db.session.add(user)
-    db.session.flush()
-    return user
-
-
-def grant_role(user: User, role: Role, gemeente_code: str | None, granted_by: User | None = None) -> RoleGrant:
-    if role in (Role.MODERATOR, Role.STAFF, Role.HELPER) and not gemeente_code:
-        raise AccountError(_l("Deze rol hoort bij een gemeente."))
-    for grant in user.roles:
-        if grant.role == role.value and grant.gemeente_code == gemeente_code:
-            return grant
-    grant = RoleGrant(user=user, role=role.value, gemeente_code=gemeente_code,
-                      granted_by_id=granted_by.id if granted_by else None)
-    db.session.add(grant)
-    return grant
 
 
 def load_user(user_id: str) -> User | None:
@@ -74,3 +115,365 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.deleted_at is not None or user.session_version != version:
         return None
     return user
+
+
+# --- signed tokens ---------------------------------------------------------------------------------
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"buurtplek.accounts.{purpose}")
+
+
+def _hash_fingerprint(user: User) -> str:
+    """Changes whenever the password hash changes: binds a reset token to the password it replaces."""
+    return hashlib.sha256((user.password_hash or "-").encode()).hexdigest()[:16]
+
+
+def make_token(purpose: str, payload: dict, now: datetime | None = None) -> str:
+    serializer = _serializer(purpose)
+    if now is None:
+        return serializer.dumps(payload)
+    # itsdangerous takes the time from the signer; freeze it for tests and reproducible links.
+    signer = serializer.make_signer()
+    signer.get_timestamp = lambda: int(now.timestamp())  # type: ignore[method-assign]
+    return signer.sign(serializer.dump_payload(payload)).decode()
+
+
+def read_token(purpose: str, token: str, max_age: timedelta, now: datetime | None = None) -> dict:
+    serializer = _serializer(purpose)
+    try:
+        payload, signed_at = serializer.loads(token, return_timestamp=True)
+    except SignatureExpired:  # pragma: no cover - we check the age ourselves below
+        raise TokenError(_l("Deze link is verlopen."), expired=True)
+    except BadSignature:
+        raise TokenError(_l("Deze link klopt niet. Kopieer de hele link uit de mail."))
+    age = (now or _utcnow()) - signed_at
+    if age > max_age:
+        raise TokenError(_l("Deze link is verlopen."), expired=True)
+    if not isinstance(payload, dict):
+        raise TokenError(_l("Deze link klopt niet. Kopieer de hele link uit de mail."))
+    return payload
+
+
+def confirmation_token(user: User, now: datetime | None = None) -> str:
+    return make_token("confirm", {"u": user.id, "e": (user.email or "").lower()}, now)
+
+
+def reset_token(user: User, now: datetime | None = None) -> str:
+    return make_token("reset", {"u": user.id, "v": user.session_version, "h": _hash_fingerprint(user)}, now)
+
+
+def _link(endpoint: str, **values) -> str:
+    from webapp.mail.services import public_url
+
+    return public_url(url_for(endpoint, **values))
+
+
+# --- registration and confirmation ----------------------------------------------------------------
+
+def create_user(email: str, password: str, display_name: str, locale: str | None = None) -> User:
+    """A new resident, without checks on the mail address. The caller commits."""
+    email = normalize_email(email)
+    validate_password(password)
+    if find_by_email(email) is not None:
+        raise AccountError(_l("Er is al een account met dit e-mailadres."), "email")
+    user = User(email=email, display_name=clean_display_name(display_name), password_hash=hash_password(password),
+                preferred_locale=locale)
+    db.session.add(user)
+    db.session.flush()
+    log.info("user %s created", user.id)
+    return user
+
+
+def register(email: str, password: str, display_name: str, locale: str | None = None,
+             now: datetime | None = None) -> User | None:
+    """Sign up. Answers the same whether the address is known or not (no user enumeration):
+    a new address gets a confirmation mail; a known one gets a mail saying an account exists.
+    Returns the new user, or None when the address was taken. The caller commits.
+    """
+    from webapp.mail.services import queue_template_mail
+
+    validate_password(password)
+    name = clean_display_name(display_name)
+    existing = find_by_email(email)
+    if existing is not None:
+        context = {"login_url": _link("accounts.login"), "reset_url": _link("accounts.forgot_password")}
+        if existing.email_confirmed_at is None:
+            context["confirm_url"] = _link("accounts.confirm_email", token=confirmation_token(existing, now))
+        queue_template_mail(existing, _l("U heeft al een account bij Buurtplek"), "accounts/mail/exists.txt",
+                            "account.exists", **context)
+        log.info("registration attempt for existing user %s", existing.id)
+        return None
+    user = create_user(email, password, name, locale)
+    send_confirmation(user, now)
+    return user
+
+
+def send_confirmation(user: User, now: datetime | None = None) -> None:
+    from webapp.mail.services import queue_template_mail
+
+    queue_template_mail(user, _l("Bevestig uw e-mailadres"), "accounts/mail/confirm.txt", "account.confirm",
+                        confirm_url=_link("accounts.confirm_email", token=confirmation_token(user, now)),
+                        days=CONFIRM_MAX_AGE.days)
+
+
+def confirm_email(token: str, now: datetime | None = None) -> User:
+    """Mark the address confirmed. Using the link twice is harmless. The caller commits."""
+    payload = read_token("confirm", token, CONFIRM_MAX_AGE, now)
+    user = db.session.get(User, payload.get("u"))
+    if user is None or user.deleted_at is not None or (user.email or "").lower() != payload.get("e"):
+        raise TokenError(_l("Deze link hoort bij geen enkel account (meer)."))
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now or _utcnow()
+        log.info("user %s confirmed their email address", user.id)
+    return user
+
+
+# --- login and lock-out ----------------------------------------------------------------------------
+
+@dataclass
+class LoginResult:
+    user: User | None = None
+    error: str = ""                       # "invalid", "locked", "unconfirmed"
+    locked_until: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None and not self.error
+
+
+def lock_duration(failed: int) -> timedelta | None:
+    """5 failures: 15 minutes; 10: 30; 15: 60 ... at most a day. None between those counts."""
+    if failed < LOCK_AFTER or failed % LOCK_AFTER:
+        return None
+    return min(LOCK_FIRST * (2 ** (failed // LOCK_AFTER - 1)), LOCK_MAX)
+
+
+def authenticate(email: str, password: str, now: datetime | None = None) -> LoginResult:
+    """Check a login. Counts failures and locks the account for a while after 5 in a row.
+
+    While locked, the password is not even checked. The caller commits (failures must be stored).
+    """
+    now = now or _utcnow()
+    user = find_by_email(email)
+    if user is None:
+        _hasher.hash("timing-equaliser")  # about as slow as a real check
+        return LoginResult(error="invalid")
+    if user.locked_until is not None and user.locked_until > now:
+        return LoginResult(error="locked", locked_until=user.locked_until)
+    if not check_password(user, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        duration = lock_duration(user.failed_logins)
+        if duration is not None:
+            user.locked_until = now + duration
+            log.warning("user %s locked until %s after %s failed logins", user.id, user.locked_until,
+                        user.failed_logins)
+            _mail_locked(user)
+            return LoginResult(error="locked", locked_until=user.locked_until)
+        return LoginResult(error="invalid")
+    if user.email_confirmed_at is None:
+        send_confirmation(user, now)
+        return LoginResult(user=user, error="unconfirmed")
+    user.failed_logins = 0
+    user.locked_until = None
+    log.info("user %s logged in", user.id)
+    return LoginResult(user=user)
+
+
+def _mail_locked(user: User) -> None:
+    from webapp.mail.services import queue_template_mail
+
+    queue_template_mail(user, _l("Uw account is even op slot"), "accounts/mail/locked.txt", "account.locked",
+                        reset_url=_link("accounts.forgot_password"))
+
+
+# --- password reset and change ---------------------------------------------------------------------
+
+def request_password_reset(email: str, now: datetime | None = None) -> None:
+    """Mail a reset link when an account has this address; otherwise do nothing (same answer)."""
+    from webapp.mail.services import queue_template_mail
+
+    user = find_by_email(email)
+    if user is None:
+        log.info("password reset asked for an unknown address")
+        return
+    queue_template_mail(user, _l("Nieuw wachtwoord kiezen"), "accounts/mail/reset.txt", "account.reset",
+                        reset_url=_link("accounts.reset_password", token=reset_token(user, now)),
+                        minutes=int(RESET_MAX_AGE.total_seconds() // 60))
+    log.info("password reset mailed to user %s", user.id)
+
+
+def user_for_reset_token(token: str, now: datetime | None = None) -> User:
+    """The user a reset link belongs to; TokenError when expired, forged or already used."""
+    payload = read_token("reset", token, RESET_MAX_AGE, now)
+    user = db.session.get(User, payload.get("u"))
+    if (user is None or user.deleted_at is not None or user.session_version != payload.get("v")
+            or _hash_fingerprint(user) != payload.get("h")):
+        raise TokenError(_l("Deze link is al gebruikt. Vraag een nieuwe link aan."))
+    return user
+
+
+def _set_password(user: User, new_password: str) -> None:
+    validate_password(new_password)
+    user.password_hash = hash_password(new_password)
+    user.session_version = (user.session_version or 1) + 1  # logs out every other session / device
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def reset_password(token: str, new_password: str, now: datetime | None = None) -> User:
+    """Set a new password with a reset link; the link dies with it. The caller commits."""
+    from webapp.mail.services import queue_template_mail
+
+    now = now or _utcnow()
+    user = user_for_reset_token(token, now)
+    _set_password(user, new_password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now  # the link reached their mailbox: the address is theirs
+    queue_template_mail(user, _l("Uw wachtwoord is veranderd"), "accounts/mail/password_changed.txt",
+                        "account.password_changed", reset_url=_link("accounts.forgot_password"))
+    log.info("user %s reset their password", user.id)
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password of a logged-in user; other sessions are logged out. The caller commits."""
+    from webapp.mail.services import queue_template_mail
+
+    if not check_password(user, current_password):
+        raise AccountError(_l("Uw huidige wachtwoord klopt niet."), "current_password")
+    _set_password(user, new_password)
+    queue_template_mail(user, _l("Uw wachtwoord is veranderd"), "accounts/mail/password_changed.txt",
+                        "account.password_changed", reset_url=_link("accounts.forgot_password"))
+    log.info("user %s changed their password", user.id)
+
+
+def update_profile(user: User, display_name: str, locale: str | None) -> None:
+    user.display_name = clean_display_name(display_name)
+    if locale not in (None, "", *current_app.config.get("LANGUAGES", ["nl", "en"])):
+        raise AccountError(_l("Kies een taal uit de lijst."), "preferred_locale")
+    user.preferred_locale = locale or None
+    log.info("user %s updated their profile", user.id)
+
+
+# --- deletion --------------------------------------------------------------------------------------
+
+_DELETE_HOOKS: list[Callable[[User], None]] = []
+
+
+def on_account_deleted(fn: Callable[[User], None]) -> Callable[[User], None]:
+    """Other domains register `fn(user)` to tidy up (e.g. end co-ownerships) when an account goes.
+    It runs inside the same transaction, before the personal data is removed."""
+    _DELETE_HOOKS.append(fn)
+    return fn
+
+
+def delete_account(user: User, password: str, now: datetime | None = None) -> None:
+    """Delete my account. The row stays so my contributions keep an author ("oud-bewoner"), but the
+    email, password and roles go, the name is replaced and every session ends. The caller commits."""
+    from webapp.mail.services import forget_address
+
+    if not check_password(user, password):
+        raise AccountError(_l("Uw wachtwoord klopt niet."), "password")
+    for hook in _DELETE_HOOKS:
+        hook(user)
+    address = user.email
+    user.email = None
+    user.password_hash = None
+    user.display_name = "-"
+    user.preferred_locale = None
+    user.email_confirmed_at = None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.deleted_at = now or _utcnow()
+    user.session_version = (user.session_version or 1) + 1
+    db.session.execute(delete(RoleGrant).where(RoleGrant.user_id == user.id))
+    db.session.expire(user, ["roles"])
+    forget_address(address or "")
+    log.info("user %s deleted their account", user.id)
+
+
+# --- roles -----------------------------------------------------------------------------------------
+
+def gemeente_exists(code: str | None) -> bool:
+    from webapp.areas.models import Gemeente
+
+    return bool(code) and db.session.get(Gemeente, code) is not None
+
+
+def grant_role(user: User, role: Role, gemeente_code: str | None, granted_by: User | None = None) -> RoleGrant | None:
+    """Give `user` a role (moderator/staff/helper for one gemeente, admin everywhere). Idempotent.
+    Resident is everyone's role and is never stored (returns None). The caller commits."""
+    role = Role(role)
+    if role == Role.RESIDENT:
+        return None
+    if role in PER_GEMEENTE_ROLES:
+        if not gemeente_code:
+            raise AccountError(_l("Deze rol hoort bij een gemeente."))
+        if not gemeente_exists(gemeente_code):
+            raise AccountError(_l("Gemeente %(code)s bestaat niet.", code=gemeente_code))
+    elif gemeente_code:
+        raise AccountError(_l("Een beheerder geldt overal: geef geen gemeente op."))
+    for grant in user.roles:
+        if grant.role == role.value and grant.gemeente_code == gemeente_code:
+            return grant
+    grant = RoleGrant(user=user, role=role.value, gemeente_code=gemeente_code,
+                      granted_by_id=granted_by.id if granted_by else None)
+    db.session.add(grant)
+    db.session.flush()
+    log.info("role %s (%s) granted to user %s by %s", role.value, gemeente_code or "-", user.id,
+             granted_by.id if granted_by else "command line")
+    return grant
+
+
+def revoke_role(user: User, role: Role, gemeente_code: str | None, revoked_by: User | None = None) -> bool:
+    """Take a role away. True when there was one. The caller commits."""
+    role = Role(role)
+    for grant in list(user.roles):
+        if grant.role == role.value and grant.gemeente_code == (gemeente_code or None):
+            user.roles.remove(grant)
+            db.session.flush()
+            log.info("role %s (%s) revoked from user %s by %s", role.value, gemeente_code or "-", user.id,
+                     revoked_by.id if revoked_by else "command line")
+            return True
+    return False
+
+
+def _require_admin(actor) -> None:
+    from webapp.accounts.permissions import is_admin
+
+    if not is_admin(actor):
+        raise PermissionDenied(_l("Alleen een beheerder mag rollen geven of afnemen."))
+
+
+def admin_grant(actor: User, email: str, role: Role, gemeente_code: str) -> RoleGrant:
+    """An admin gives someone a moderator or staff role for one gemeente."""
+    _require_admin(actor)
+    role = Role(role)
+    if role not in ADMIN_GRANTABLE_ROLES:
+        raise AccountError(_l("Kies moderator of medewerker."))
+    target = find_by_email(email)
+    if target is None:
+        raise AccountError(_l("Er is geen account met dit e-mailadres."))
+    grant = grant_role(target, role, gemeente_code, granted_by=actor)
+    assert grant is not None
+    return grant
+
+
+def admin_revoke(actor: User, grant_id: int) -> RoleGrant:
+    """An admin takes away a moderator or staff role (admin roles only from the command line)."""
+    _require_admin(actor)
+    grant = db.session.get(RoleGrant, grant_id)
+    if grant is None:
+        raise AccountError(_l("Deze rol bestaat niet (meer)."))
+    if Role(grant.role) not in ADMIN_GRANTABLE_ROLES:
+        raise AccountError(_l("Deze rol kan alleen via de opdrachtregel worden afgenomen."))
+    revoke_role(grant.user, Role(grant.role), grant.gemeente_code, revoked_by=actor)
+    return grant
+
+
+def list_grants(gemeente_code: str | None = None) -> list[RoleGrant]:
+    stmt = (select(RoleGrant).join(User, RoleGrant.user_id == User.id)
+            .order_by(RoleGrant.gemeente_code.nulls_first(), RoleGrant.role, func.lower(User.display_name)))
+    if gemeente_code:
+        stmt = stmt.where(RoleGrant.gemeente_code == gemeente_code)
+    return list(db.session.scalars(stmt))
