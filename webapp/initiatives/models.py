@@ -139,6 +139,7 @@ class Participation(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     user = relationship("User", lazy="joined")
+    initiative = relationship("Initiative", lazy="joined")
 
     __table_args__ = (
         UniqueConstraint("initiative_id", "user_id", name="uq_initiative_participations_initiative_user"),

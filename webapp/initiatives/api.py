@@ -1,0 +1,201 @@
+"""JSON API: /api/v1/initiatives (GeoJSON) and /api/v1/initiatives/<id>. Bad input gives 400 naming the param."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp import openapi
+from webapp.errors import ApiError
+from webapp.initiatives import helpers, services
+from webapp.initiatives.models import THEMES
+from webapp.initiatives.recurrence import expand_many
+from webapp.initiatives.search import SearchError, parse_float
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MAX_SPAN = timedelta(days=366)
+
+
+def _moment(name: str, default: datetime) -> datetime:
+    """An ISO date (midnight in Amsterdam) or an ISO datetime (UTC when it has no offset)."""
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        if len(raw) == 10:
+            return datetime.combine(date.fromisoformat(raw), time.min, AMSTERDAM).astimezone(timezone.utc)
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(_("%(name)s moet een datum zijn zoals 2026-12-01 of 2026-12-01T18:00:00Z.", name=name),
+                       param=name) from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not (low <= int(raw) <= high):
+        raise ApiError(_("%(name)s moet een geheel getal tussen %(low)s en %(high)s zijn.", name=name, low=low,
+                         high=high), param=name)
+    return int(raw)
+
+
+def _instance_json(instance) -> dict:
+    return {"start": instance.start.isoformat(), "end": instance.end.isoformat(),
+            "activity_id": instance.activity.id, "activity": instance.activity.title,
+            "place_id": instance.activity.place_id, "cancelled": instance.cancelled}
+
+
+def _feature(initiative, distance=None, dates=None, full: bool = False) -> dict:
+    coords = services.coordinates(initiative)
+    props = {
+        "id": initiative.id, "title": initiative.title, "summary": initiative.summary,
+        "themes": list(initiative.themes), "audience": list(initiative.audience),
+        "languages": list(initiative.languages), "cost": initiative.cost, "status": initiative.status,
+        "url": helpers.public_url(url_for("initiatives.detail", initiative_id=initiative.id)),
+        "ical_url": helpers.public_url(url_for("initiatives.initiative_ics", initiative_id=initiative.id)),
+        "places": [{"id": p.id, "name": p.name, "address": p.address} for p in initiative.places],
+        "location_name": initiative.location_name or None,
+        "volunteer_roles": list(initiative.volunteer_roles),
+        "updated_at": initiative.owners_touched_at.isoformat() if initiative.owners_touched_at else None,
+    }
+    if distance is not None:
+        props["distance_m"] = round(distance)
+    if dates is not None:
+        props["next_dates"] = [_instance_json(i) for i in dates]
+    if full:
+        props["description"] = initiative.description
+        props["cost_note"] = initiative.cost_note
+        props["activities"] = [{
+            "id": a.id, "title": a.title, "place_id": a.place_id, "frequency": a.frequency,
+            "month_week": a.month_week, "starts_on": a.starts_on.isoformat(),
+            "ends_on": a.ends_on.isoformat() if a.ends_on else None,
+            "start_time": a.start_time.strftime("%H:%M"), "end_time": a.end_time.strftime("%H:%M"),
+            "timezone": a.timezone, "cancelled_dates": sorted(d.isoformat() for d in a.cancelled_dates),
+        } for a in initiative.activities]
+    return {"type": "Feature", "id": initiative.id,
+            "geometry": {"type": "Point", "coordinates": [round(coords[0], 6), round(coords[1], 6)]} if coords else None,
+            "properties": props}
+
+
+def list_initiatives():
+    try:
+        lat = parse_float(request.args, "lat", -90, 90)
+        lon = parse_float(request.args, "lon", -180, 180)
+    except SearchError as exc:
+        raise ApiError(exc.message, param=exc.param) from None
+    if (lat is None) != (lon is None):
+        raise ApiError(_("Geef zowel lat als lon op."), param="lat" if lat is None else "lon")
+    radius = _int("radius", 5000, 100, services.MAX_RADIUS)
+    limit = _int("limit", 100, 1, 500)
+    theme = (request.args.get("theme") or "").strip() or None
+    if theme and theme not in THEMES:
+        raise ApiError(_("Onbekend thema. Kies uit: %(list)s.", list=", ".join(THEMES)), param="theme")
+    now = services.utcnow()
+    start = _moment("from", now)
+    end = _moment("to", start + timedelta(days=30))
+    if end <= start:
+        raise ApiError(_("to moet na from liggen."), param="to")
+    if end - start > MAX_SPAN:
+        raise ApiError(_("De periode is te lang (hoogstens 366 dagen)."), param="to")
+    rows = services.search_initiatives(lon, lat, radius, theme, limit)
+    features = []
+    for initiative, distance in rows:
+        dates = expand_many(initiative.activities, start, end)[:10]
+        features.append(_feature(initiative, distance, dates))
+    return jsonify({"type": "FeatureCollection", "features": features,
+                    "from": start.isoformat(), "to": end.isoformat()})
+
+
+def get_initiative(initiative_id: int):
+    initiative = services.get_visible(initiative_id, None)
+    if initiative is None:
+        raise ApiError(_("Dit initiatief bestaat niet (meer)."), status=404, code="not_found")
+    return jsonify(_feature(initiative, dates=services.upcoming(initiative, limit=10), full=True))
+
+
+def list_participants(initiative_id: int):
+    """Who said "doe mee": owners only (401 anonymous, 403 others)."""
+    if not current_user.is_authenticated:
+        raise ApiError(_("U moet eerst inloggen."), status=401, code="unauthorized")
+    initiative = services.get_visible(initiative_id, current_user)
+    if initiative is None:
+        raise ApiError(_("Dit initiatief bestaat niet (meer)."), status=404, code="not_found")
+    try:
+        rows = services.participants(initiative, current_user)
+    except services.PermissionDenied:
+        raise ApiError(_("Alleen de organisatoren zien wie er meedoen."), status=403, code="forbidden") from None
+    return jsonify({"participants": [{"name": p.user.public_name, "kind": p.kind, "role": p.role,
+                                      "message": p.message, "since": p.created_at.isoformat()} for p in rows]})
+
+
+_ERR = {"description": "Bad input; `error.param` names the parameter",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_INSTANCE = {"type": "object", "properties": {
+    "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
+    "activity_id": {"type": "integer"}, "activity": {"type": "string"},
+    "place_id": {"type": "integer", "nullable": True}, "cancelled": {"type": "boolean"}}}
+
+openapi.register(
+    paths={
+        "/api/v1/initiatives": {"get": {
+            "summary": "Neighbourhood initiatives near a point, with their next activity dates",
+            "tags": ["initiatives"],
+            "parameters": [
+                {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90},
+                 "description": "latitude (WGS84); give lat and lon together"},
+                {"name": "lon", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}},
+                {"name": "radius", "in": "query", "schema": {"type": "integer", "minimum": 100, "maximum": 50000,
+                                                             "default": 5000}, "description": "metres"},
+                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"},
+                 "description": "start of the period for next_dates (date or date-time; default now)"},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"},
+                 "description": "end of the period (default from + 30 days; at most 366 days)"},
+                {"name": "theme", "in": "query", "schema": {"type": "string", "enum": list(THEMES)}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500,
+                                                            "default": 100}},
+            ],
+            "responses": {"200": {"description": "GeoJSON FeatureCollection, nearest first",
+                                  "content": {"application/geo+json": {"schema": {
+                                      "$ref": "#/components/schemas/InitiativeCollection"}}}},
+                          "400": _ERR},
+        }},
+        "/api/v1/initiatives/{initiative_id}": {"get": {
+            "summary": "One initiative with its activities (rules, cancelled dates) and next dates",
+            "tags": ["initiatives"],
+            "parameters": [{"name": "initiative_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "GeoJSON Feature", "content": {"application/geo+json": {
+                "schema": {"$ref": "#/components/schemas/InitiativeFeature"}}}},
+                "404": {"description": "Not found or hidden"}},
+        }},
+        "/api/v1/initiatives/{initiative_id}/participants": {"get": {
+            "summary": "Who said 'doe mee' (the initiative's owners only)",
+            "tags": ["initiatives"],
+            "parameters": [{"name": "initiative_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "The participants"}, "401": {"description": "Not logged in"},
+                          "403": {"description": "Not an owner"}},
+        }},
+    },
+    schemas={
+        "InitiativeFeature": {"type": "object", "properties": {
+            "type": {"type": "string", "enum": ["Feature"]}, "id": {"type": "integer"},
+            "geometry": {"type": "object", "nullable": True},
+            "properties": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "title": {"type": "string"}, "summary": {"type": "string"},
+                "themes": {"type": "array", "items": {"type": "string"}},
+                "audience": {"type": "array", "items": {"type": "string"}},
+                "languages": {"type": "array", "items": {"type": "string"}},
+                "cost": {"type": "string", "nullable": True},
+                "status": {"type": "string", "enum": ["idea", "active", "paused", "ended"]},
+                "url": {"type": "string"}, "ical_url": {"type": "string"},
+                "distance_m": {"type": "integer"},
+                "next_dates": {"type": "array", "items": _INSTANCE}}}}},
+        "InitiativeCollection": {"type": "object", "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {"type": "array", "items": {"$ref": "#/components/schemas/InitiativeFeature"}}}},
+    },
+)

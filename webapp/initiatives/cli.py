@@ -1,0 +1,30 @@
+"""`flask initiatives remind`: the daily staleness job (cron)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from webapp.extensions import db
+
+initiatives_cli = AppGroup("initiatives", help="Buurtinitiatieven.")
+
+
+@initiatives_cli.command("remind")
+@click.option("--now", "now_text", default="", help="Pretend it is this moment (ISO 8601, for testing).")
+def remind(now_text: str) -> None:
+    """Remind owners once after 6 months without an update; pause after 12 months without reaction."""
+    from webapp.initiatives.services import remind_stale
+
+    now = datetime.fromisoformat(now_text) if now_text else datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    result = remind_stale(now, base_url=current_app.config["PUBLIC_URL"].rstrip("/"))
+    db.session.commit()
+    click.echo(f"reminded: {result.reminded}, paused: {result.paused}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(initiatives_cli)

@@ -1,0 +1,102 @@
+"""Forms of the initiatives pages. Labels and messages are plain Dutch msgids."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DecimalField, HiddenField, RadioField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.initiatives.models import STATUSES
+from webapp.initiatives.vocab import (FREQUENCY_LABELS, LANGUAGES, MONTH_WEEK_LABELS, PARTICIPATION_LABELS,
+                                      STATUS_LABELS, THEME_LABELS)
+from webapp.places.attributes import AUDIENCES, COSTS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (forms.html renders it as a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        values = dict(self.choices or []) if self.choices and not isinstance(self.choices[0], str) else None
+        for value in self.data or []:
+            if values is not None and value not in values:
+                raise ValueError(self.gettext("'%(value)s' is not a valid choice for this field.") % {"value": value})
+
+
+class InitiativeForm(FlaskForm):
+    title = StringField(_l("Naam van het initiatief"), validators=[DataRequired(_l("Geef het initiatief een naam.")),
+                                                                  Length(max=160)])
+    summary = StringField(_l("In één zin: wat doet u?"), validators=[DataRequired(_l("Schrijf in één zin wat u doet.")),
+                                                                   Length(max=300)])
+    description = TextAreaField(_l("Meer uitleg (mag leeg blijven)"), validators=[Optional(), Length(max=5000)])
+    themes = MultiCheckboxField(_l("Thema's"), choices=list(THEME_LABELS.items()))
+    audience = MultiCheckboxField(_l("Voor wie?"), choices=list(AUDIENCES.items()))
+    languages = MultiCheckboxField(_l("In welke talen?"), choices=list(LANGUAGES.items()))
+    cost = RadioField(_l("Wat kost het?"), choices=list(COSTS.items()), validators=[Optional()])
+    cost_note = StringField(_l("Uitleg over de kosten (mag leeg blijven)"), validators=[Optional(), Length(max=160)])
+    status = RadioField(_l("Hoe staat het ervoor?"), choices=[(s, STATUS_LABELS[s]) for s in STATUSES],
+                        default="active", validators=[InputRequired(_l("Kies hoe het ervoor staat."))])
+    volunteer_roles = TextAreaField(_l("Open taken voor vrijwilligers (één per regel, mag leeg blijven)"),
+                                    validators=[Optional(), Length(max=2000)])
+    place_ids = MultiCheckboxField(_l("Plekken op Buurtplek"), coerce=int, choices=[])
+    place_query = StringField(_l("Zoek een plek op naam of adres"), validators=[Optional(), Length(max=100)])
+    location_name = StringField(_l("Of: een eigen plek buiten (beschrijving)"),
+                                validators=[Optional(), Length(max=160)])
+    lat = DecimalField(_l("Breedtegraad (bijvoorbeeld 52.37)"), places=None,
+                       validators=[Optional(), NumberRange(min=50.6, max=53.7,
+                                                           message=_l("Deze plek ligt niet in Nederland."))])
+    lon = DecimalField(_l("Lengtegraad (bijvoorbeeld 4.89)"), places=None,
+                       validators=[Optional(), NumberRange(min=3.2, max=7.3,
+                                                           message=_l("Deze plek ligt niet in Nederland."))])
+    version = HiddenField()
+
+    def roles_list(self) -> list[str]:
+        return [line.strip() for line in (self.volunteer_roles.data or "").splitlines() if line.strip()]
+
+    def own_location(self):
+        if self.lat.data is None or self.lon.data is None:
+            return None
+        return float(self.lon.data), float(self.lat.data)
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(_l("Naam van de activiteit"), validators=[DataRequired(_l("Geef de activiteit een naam.")),
+                                                                 Length(max=160)])
+    place_id = SelectField(_l("Waar?"), coerce=int, choices=[])
+    starts_on = DateField(_l("Datum (de eerste keer)"), validators=[InputRequired(_l("Vul de datum in."))])
+    start_time = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Vul de begintijd in."))])
+    end_time = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Vul de eindtijd in."))])
+    frequency = RadioField(_l("Hoe vaak?"), choices=list(FREQUENCY_LABELS.items()), default="once",
+                           validators=[InputRequired(_l("Kies hoe vaak het is."))])
+    month_week = SelectField(_l("Bij elke maand: welke week?"), coerce=int,
+                             choices=[(0, _l("Zoals de eerste datum"))] + list(MONTH_WEEK_LABELS.items()),
+                             default=0)
+    ends_on = DateField(_l("Laatste datum (mag leeg blijven)"), validators=[Optional()])
+
+
+class CancelForm(FlaskForm):
+    on_date = SelectField(_l("Welke datum gaat niet door?"), choices=[],
+                          validators=[DataRequired(_l("Kies een datum."))])
+    reason = StringField(_l("Waarom? (mag leeg blijven)"), validators=[Optional(), Length(max=200)])
+
+
+class ParticipateForm(FlaskForm):
+    kind = RadioField(_l("Wat wilt u?"), choices=list(PARTICIPATION_LABELS.items()), default="join",
+                      validators=[InputRequired(_l("Kies of u wilt meedoen of wilt helpen."))])
+    role = SelectField(_l("Welke taak? (als u wilt helpen)"), choices=[], validators=[Optional()])
+    message = TextAreaField(_l("Bericht aan de organisatoren (mag leeg blijven)"),
+                            validators=[Optional(), Length(max=1000)])
+
+
+class ContactForm(FlaskForm):
+    message = TextAreaField(_l("Uw bericht"), validators=[DataRequired(_l("Schrijf uw bericht.")),
+                                                         Length(min=5, max=2000)])
+    share_email = BooleanField(_l("Stuur mijn e-mailadres mee, zodat ze mij kunnen antwoorden"), default=True)
+
+
+class SimpleForm(FlaskForm):
+    """A form with only the CSRF token (for one-button actions)."""

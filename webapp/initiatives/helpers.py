@@ -1,0 +1,119 @@
+"""Presentation helpers: dates for people, QR codes, iCalendar feeds, links to places."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import qrcode
+import qrcode.image.svg
+from flask import current_app, url_for
+from flask_babel import format_date, format_datetime, format_time
+from flask_babel import gettext as _
+from markupsafe import Markup
+from werkzeug.routing import BuildError
+
+from webapp.initiatives import vocab
+
+
+def instance_when(instance) -> str:
+    """'dinsdag 24 november, 19:30 – 21:00' in the user's language and in Europe/Amsterdam."""
+    return f"{format_datetime(instance.start, 'EEEE d MMMM, HH:mm')} – {format_time(instance.end, 'HH:mm')}"
+
+
+def short_date(value) -> str:
+    return format_date(value, "EEEE d MMMM yyyy") if value else ""
+
+
+def place_url(place) -> str:
+    """The place's own page (places package), whatever its endpoint is called."""
+    for endpoint in ("places.detail", "places.show", "places.place"):
+        try:
+            return url_for(endpoint, place_id=place.id)
+        except BuildError:
+            continue
+    return f"/plekken/{place.id}"
+
+
+def public_url(path: str) -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
+def qr_svg(url: str, label: str) -> Markup:
+    """A QR code as inline SVG (no image request), scalable for print."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    svg = image.to_string(encoding="unicode")
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(label)}" class="qr" ', 1)
+    svg = svg.replace('width="', 'data-w="', 1).replace('height="', 'data-h="', 1)
+    return Markup(svg)
+
+
+def activity_where(activity) -> str:
+    if activity.place is not None:
+        return activity.place.name
+    return activity.initiative.location_name or ""
+
+
+def rule_text(activity) -> str:
+    """'Elke week op dinsdag', 'Elke maand op de eerste zaterdag', 'Eén keer'."""
+    weekday = format_date(activity.starts_on, "EEEE")
+    if activity.frequency == "weekly":
+        return _("Elke week op %(day)s", day=weekday)
+    if activity.frequency == "biweekly":
+        return _("Om de week op %(day)s", day=weekday)
+    if activity.frequency == "monthly":
+        return _("Elke maand op %(week)s %(day)s", week=vocab.MONTH_WEEK_LABELS.get(activity.month_week, ""),
+                 day=weekday)
+    return _("Eén keer, op %(date)s", date=short_date(activity.starts_on))
+
+
+def ical_feed(name: str, found, url_of) -> bytes:
+    """An iCalendar document: one VEVENT per date (UID per instance), times in UTC, cancelled dates left out.
+
+    `found`: iterable of (instance, initiative, place_or_None).
+    """
+    from icalendar import Calendar, Event, vText
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Buurtplek//Buurtinitiatieven//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Amsterdam")
+    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    for instance, initiative, place in found:
+        if instance.cancelled:
+            continue
+        event = Event()
+        event.add("uid", instance.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", instance.start)
+        event.add("dtend", instance.end)
+        event.add("summary", f"{initiative.title}: {instance.activity.title}")
+        where = (f"{place.name}, {place.address}".strip(", ") if place is not None else initiative.location_name)
+        if where:
+            event.add("location", vText(where))
+        if initiative.summary:
+            event.add("description", initiative.summary)
+        event.add("url", url_of(initiative))
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def template_context() -> dict:
+    """Globals for the initiatives templates (and the place page's panel)."""
+    from webapp.initiatives import services
+    from webapp.places.attributes import ATTRIBUTES_BY_KEY, AUDIENCES, COSTS
+
+    return {
+        "audience_label": lambda key: AUDIENCES.get(key, key),
+        "audience_choices": lambda: list(AUDIENCES.items()),
+        "cost_label": lambda key: COSTS.get(key) or _("Niet opgegeven"),
+        "attribute_label": lambda key: ATTRIBUTES_BY_KEY[key].label,
+        "initiative_vocab": vocab,
+        "instance_when": instance_when,
+        "short_date": short_date,
+        "initiative_place_url": place_url,
+        "activity_where": activity_where,
+        "activity_rule_text": rule_text,
+        "initiatives_at_place": services.initiatives_at_place,
+    }

@@ -1,0 +1,99 @@
+"""Parsing the "Wat is er te doen?" query string (shared by the page and its .ics feed)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+
+from webapp.initiatives.models import THEMES
+from webapp.initiatives.services import MAX_RADIUS, utcnow
+from webapp.initiatives.vocab import ACCESS_FILTERS, RADII
+from webapp.places.attributes import AUDIENCES
+
+DEFAULT_RADIUS = 5000
+
+
+class SearchError(ValueError):
+    def __init__(self, param: str, message: str):
+        super().__init__(message)
+        self.param = param
+        self.message = str(message)
+
+
+@dataclass
+class Search:
+    start: datetime
+    end: datetime
+    lat: float | None = None
+    lon: float | None = None
+    gemeente: str = ""
+    radius: int = DEFAULT_RADIUS
+    theme: str | None = None
+    audience: str | None = None
+    free: bool = False
+    access: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+def parse_float(args, name: str, low: float, high: float) -> float | None:
+    raw = (args.get(name) or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SearchError(name, _("%(name)s moet een getal zijn.", name=name)) from None
+    if not math.isfinite(value) or not (low <= value <= high):
+        raise SearchError(name, _("%(name)s moet tussen %(low)s en %(high)s liggen.", name=name, low=low, high=high))
+    return value
+
+
+def parse_search(args, days: int = 7, now: datetime | None = None) -> Search:
+    now = now or utcnow()
+    search = Search(start=now, end=now + timedelta(days=days))
+    gemeente = (args.get("gemeente") or "").strip()
+    lat = parse_float(args, "lat", -90, 90)
+    lon = parse_float(args, "lon", -180, 180)
+    if (lat is None) != (lon is None):
+        raise SearchError("lat" if lat is None else "lon", _("Geef zowel lat als lon op."))
+    if gemeente and gemeente != "here":
+        from webapp.areas.services import gemeente_centre
+
+        centre = gemeente_centre(gemeente)
+        if centre is None:
+            raise SearchError("gemeente", _("Deze gemeente kennen we niet."))
+        search.lon, search.lat = centre
+        search.gemeente = gemeente
+    elif lat is not None:
+        search.lat, search.lon = lat, lon
+        search.gemeente = "here"
+    radius = (args.get("radius") or "").strip()
+    if radius:
+        if not radius.isdigit() or not (100 <= int(radius) <= MAX_RADIUS):
+            raise SearchError("radius", _("Kies een afstand tussen 100 meter en 50 kilometer."))
+        search.radius = int(radius)
+    theme = (args.get("theme") or "").strip()
+    if theme:
+        if theme not in THEMES:
+            raise SearchError("theme", _("Dit thema kennen we niet."))
+        search.theme = theme
+    audience = (args.get("audience") or "").strip()
+    if audience:
+        if audience not in AUDIENCES:
+            raise SearchError("audience", _("Deze groep kennen we niet."))
+        search.audience = audience
+    search.free = args.get("free") in ("1", "on", "true")
+    access = tuple(a for a in args.getlist("access") if a)
+    for key in access:
+        if key not in ACCESS_FILTERS:
+            raise SearchError("access", _("Deze voorziening kennen we niet."))
+    search.access = access
+    return search
+
+
+__all__ = ["Search", "SearchError", "parse_search", "parse_float", "RADII", "DEFAULT_RADIUS"]
