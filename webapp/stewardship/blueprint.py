@@ -1,0 +1,82 @@
+"""Every URL rule of stewardship (co-beheer): proposals, co-owners, suggestions, history, reports, moderation."""
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+
+from webapp import navigation
+from webapp.extensions import limiter
+from webapp.stewardship import display, routes, services
+
+bp = Blueprint("stewardship", __name__, template_folder="templates")
+
+S = "/beheer/<any(place, initiative):subject_type>/<int:subject_id>"
+
+
+def _user_key() -> str:
+    """Rate limits per account (falls back to the address for anonymous requests)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def _limited(rule: str, view):
+    return limiter.limit(rule, key_func=_user_key, methods=["POST"])(view)
+
+
+def _rule(path, endpoint, view, methods=("POST",), limit=None):
+    view = login_required(view)
+    if limit:
+        view = _limited(limit, view)
+    bp.add_url_rule(path, endpoint, view, methods=list(methods))
+
+
+# Proposing, "Mijn plekken"
+_rule("/plekken/voorstellen", "propose", routes.propose, ("GET", "POST"), limit="10 per hour")
+_rule("/plekken/mijn", "mine", routes.mine, ("GET",))
+# Editing a place, and the history of any subject (public)
+_rule("/plekken/<int:place_id>/bewerken", "edit_place", routes.edit_place, ("GET", "POST"), limit="60 per hour")
+bp.add_url_rule("/plekken/<int:place_id>/geschiedenis", "place_history", routes.place_history)
+bp.add_url_rule(f"{S}/geschiedenis", "history", routes.history)
+_rule(f"{S}/terugzetten/<int:revision_id>", "revert", routes.revert)
+_rule(f"{S}/bevestigen", "confirm", routes.confirm)
+# Co-ownership
+_rule(S, "manage", routes.manage, ("GET",))
+_rule(f"{S}/meebeheren", "join", routes.join, ("GET", "POST"), limit="20 per hour")
+_rule(f"{S}/verzoeken/<int:request_id>", "decide_join", routes.decide_join)
+_rule(f"{S}/stoppen", "leave", routes.leave)
+_rule(f"{S}/beheerders", "add_owner", routes.add_owner)
+_rule(f"{S}/beheerders/<int:user_id>/weghalen", "remove_owner", routes.remove_owner)
+# Suggestions
+_rule(f"{S}/voorstel", "suggest", routes.suggest, ("GET", "POST"), limit="30 per hour")
+_rule(f"{S}/voorstellen/<int:suggestion_id>", "decide_suggestion", routes.decide_suggestion)
+# Reports
+_rule(f"{S}/melden", "report", routes.report, ("GET", "POST"), limit="10 per hour")
+_rule(f"{S}/meldingen/<int:report_id>/sluiten", "close_report", routes.close_report)
+# Moderation
+_rule("/moderatie", "moderation", routes.moderation, ("GET",))
+_rule("/moderatie/plekken/<int:place_id>/publiceren", "publish", routes.publish)
+_rule("/moderatie/plekken/<int:place_id>/afwijzen", "reject", routes.reject)
+_rule(f"/moderatie/<any(place, initiative):subject_type>/<int:subject_id>/besluit", "decide_hidden",
+      routes.decide_hidden)
+
+bp.app_errorhandler(services.PermissionDenied)(routes.permission_denied)
+
+
+@bp.record_once
+def _template_helpers(state) -> None:
+    """Helpers for stewardship/place_panel.html and subject_panel.html, included by other packages."""
+    state.app.jinja_env.globals.update(
+        stewardship_panel=lambda subject: services.panel(current_user, subject),
+        stewardship_subject_type=services.subject_type,
+        stewardship_subject_url=routes.subject_url,
+        stewardship_subject_of=services.subject_of,
+        stewardship_edit_url=routes.subject_edit_url,
+        stewardship_display=display,
+    )
+
+
+navigation.add("stewardship.propose", _l("Plek voorstellen"), order=30, visible=lambda u: u.is_authenticated)
+navigation.add("stewardship.mine", _l("Mijn plekken"), order=40, visible=lambda u: u.is_authenticated)
+navigation.add("stewardship.moderation", _l("Moderatie"), order=80,
+               visible=lambda u: services.is_moderator_anywhere(u))

@@ -1,0 +1,140 @@
+"""Forms for proposing, editing and suggesting, asking to join, reporting and moderating."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from webapp.places.attributes import ATTRIBUTES, CATEGORIES, COSTS
+from webapp.stewardship import services
+
+ANSWERS = [("yes", _l("Ja")), ("limited", _l("Deels")), ("no", _l("Nee")), ("unknown", _l("Weet ik niet"))]
+
+REPORT_LABELS = {
+    "access_barrier": _l("Iets is niet (meer) toegankelijk, bijvoorbeeld de oprit is weg"),
+    "building_safety": _l("Het gebouw of de plek is niet veilig"),
+    "people_safety": _l("Ik voel me niet veilig door mensen (alleen de moderatoren lezen dit)"),
+    "wrong_info": _l("De informatie klopt niet"),
+    "inappropriate": _l("Ongepaste tekst of foto"),
+}
+REPORT_SHORT = {
+    "access_barrier": _l("Toegankelijkheid"),
+    "building_safety": _l("Veiligheid van de plek"),
+    "people_safety": _l("Veiligheid door mensen"),
+    "wrong_info": _l("Verkeerde informatie"),
+    "inappropriate": _l("Ongepast"),
+}
+
+# Text fields of a place (attributes come from ATTRIBUTES).
+PLACE_TEXT_FIELDS = ("name", "category", "description", "address", "website", "phone", "opening_hours",
+                     "house_rules", "cost")
+
+
+def _opening_hours(form, field):
+    error = services.opening_hours_error(field.data or "")
+    if error:
+        raise ValidationError(error)
+
+
+def _number(field_name):
+    def check(form, field):
+        if field.data and field.data.strip():
+            try:
+                float(field.data.strip().replace(",", "."))
+            except ValueError as exc:
+                raise ValidationError(_l("Vul een getal in, bijvoorbeeld 52.37.")) from exc
+    return check
+
+
+class PlaceForm(FlaskForm):
+    name = StringField(_l("Naam van de plek"), validators=[
+        InputRequired(_l("Vul de naam van de plek in.")), Length(max=160)])
+    category = SelectField(_l("Soort plek"), choices=[("", _l("Kies een soort plek"))] + list(CATEGORIES.items()),
+                           validators=[InputRequired(_l("Kies een soort plek."))])
+    description = TextAreaField(_l("Wat kun je hier doen?"), validators=[Length(max=4000)])
+    address = StringField(_l("Adres"), validators=[Length(max=200)])
+    gemeente_code = SelectField(_l("Gemeente"), choices=[], validate_choice=False, default="")
+    lat = StringField(_l("Breedtegraad"), validators=[_number("lat")])
+    lon = StringField(_l("Lengtegraad"), validators=[_number("lon")])
+    website = StringField(_l("Website"), validators=[Length(max=300)])
+    phone = StringField(_l("Telefoonnummer"), validators=[Length(max=40)])
+    opening_hours = StringField(_l("Openingstijden"), validators=[Length(max=500), _opening_hours])
+    house_rules = TextAreaField(_l("Spelregels (huisregels)"), validators=[Length(max=4000)])
+    cost = SelectField(_l("Kost het geld?"), choices=[("", _l("Weet ik niet"))] + list(COSTS.items()), default="")
+
+    def attribute_fields(self, group: str):
+        return [self[a.key] for a in ATTRIBUTES if a.group == group]
+
+    def values(self) -> dict:
+        """The editable place values from the form."""
+        out = {name: (self[name].data or "").strip() for name in PLACE_TEXT_FIELDS}
+        out["cost"] = out["cost"] or None
+        for attribute in ATTRIBUTES:
+            out[attribute.key] = self[attribute.key].data or "unknown"
+        if out["toilets"] == "no":
+            out["toilets_wheelchair"] = "no"
+        return out
+
+    def location(self) -> tuple[float, float] | None:
+        """(lon, lat) when both are filled in."""
+        lat, lon = (self.lat.data or "").strip(), (self.lon.data or "").strip()
+        if not lat or not lon:
+            return None
+        try:
+            return float(lon.replace(",", ".")), float(lat.replace(",", "."))
+        except ValueError:
+            return None
+
+
+for _attribute in ATTRIBUTES:
+    setattr(PlaceForm, _attribute.key,
+            RadioField(_attribute.label, choices=ANSWERS, default="unknown", validators=[Optional()]))
+
+
+class ProposeForm(PlaceForm):
+    confirm_new = HiddenField()
+
+
+class EditForm(PlaceForm):
+    version = HiddenField()
+    note = StringField(_l("Wat heeft u veranderd? (mag leeg blijven)"), validators=[Length(max=300)])
+
+
+class SuggestPlaceForm(PlaceForm):
+    note = TextAreaField(_l("Toelichting voor de beheerders (mag leeg blijven)"), validators=[Length(max=1000)])
+
+
+class SuggestInitiativeForm(FlaskForm):
+    title = StringField(_l("Naam"), validators=[InputRequired(_l("Vul een naam in.")), Length(max=160)])
+    summary = StringField(_l("Korte samenvatting"), validators=[Length(max=300)])
+    description = TextAreaField(_l("Beschrijving"), validators=[Length(max=8000)])
+    note = TextAreaField(_l("Toelichting voor de beheerders (mag leeg blijven)"), validators=[Length(max=1000)])
+
+    def values(self) -> dict:
+        return {name: (self[name].data or "").strip() for name in ("title", "summary", "description")}
+
+
+class JoinForm(FlaskForm):
+    motivation = TextAreaField(_l("Waarom wilt u mee beheren?"), validators=[
+        InputRequired(_l("Schrijf kort waarom u mee wilt beheren.")), Length(max=1000)])
+
+
+class ReportForm(FlaskForm):
+    category = RadioField(_l("Wat is het probleem?"), choices=list(REPORT_LABELS.items()),
+                          validators=[InputRequired(_l("Kies wat voor probleem het is."))])
+    text = TextAreaField(_l("Beschrijf het probleem"), validators=[
+        InputRequired(_l("Beschrijf het probleem in een paar woorden.")), Length(max=2000)])
+
+
+class LeaveForm(FlaskForm):
+    successor_email = EmailField(_l("E-mailadres van wie het overneemt"), validators=[
+        Optional(), Email(_l("Dit is geen geldig e-mailadres."))])
+    handover = RadioField(_l("Wie beheert het na u?"), choices=[
+        ("successor", _l("Iemand anders neemt het over")),
+        ("moderators", _l("Geef het aan de moderatoren"))], validators=[Optional()])
+
+
+class AddOwnerForm(FlaskForm):
+    email = EmailField(_l("E-mailadres van de nieuwe mede-beheerder"), validators=[
+        InputRequired(_l("Vul een e-mailadres in.")), Email(_l("Dit is geen geldig e-mailadres."))])
