@@ -10,10 +10,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
-                        String, Text, func, text)
+                        String, Text, func, select, text)
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from webapp.areas.models import District, Gemeente
 from webapp.extensions import db
 
 # Application statuses.
@@ -69,8 +70,11 @@ class GrantRound(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    gemeente = relationship("Gemeente", lazy="joined")
-    district = relationship("District", lazy="joined")
+    # Names only: the boundaries are large and never needed with a round.
+    gemeente_name = column_property(
+        select(Gemeente.name).where(Gemeente.code == gemeente_code).correlate_except(Gemeente).scalar_subquery())
+    district_name = column_property(
+        select(District.name).where(District.id == district_id).correlate_except(District).scalar_subquery())
 
     __table_args__ = (
         CheckConstraint("budget_cents > 0", name="budget_positive"),
@@ -142,7 +146,8 @@ class GrantApplication(db.Model):
     lines: Mapped[list["GrantBudgetLine"]] = relationship(
         back_populates="application", order_by="GrantBudgetLine.position", cascade="all, delete-orphan",
         lazy="selectin")
-    district = relationship("District", lazy="joined")
+    district_name = column_property(
+        select(District.name).where(District.id == district_id).correlate_except(District).scalar_subquery())
 
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'submitted', 'provisional', 'approved', 'rejected', "

@@ -1,0 +1,176 @@
+"""Open data (JSON and CSV) of granted startbijdragen per gemeente, and a small staff API for decisions."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp import openapi
+from webapp.areas.models import Gemeente
+from webapp.errors import ApiError
+from webapp.extensions import db
+from webapp.grants import services as svc
+from webapp.grants.models import GrantApplication
+
+CSV_COLUMNS = ["round_id", "round", "initiative_id", "initiative", "purpose", "amount_cents", "amount_eur",
+               "date", "paid", "district"]
+
+
+def _gemeente(code: str) -> Gemeente:
+    gemeente = db.session.get(Gemeente, code)
+    if gemeente is None:
+        raise ApiError(_("Deze gemeente bestaat niet."), status=404, code="not_found", param="code")
+    return gemeente
+
+
+def _public_document(code: str) -> dict:
+    gemeente = _gemeente(code)
+    rounds = []
+    for item in svc.public_overview(code):
+        r = item["round"]
+        rounds.append({
+            "id": r.id, "name": r.name, "opens_on": r.opens_on.isoformat(), "closes_on": r.closes_on.isoformat(),
+            "area": svc.area_name(r), "max_amount_cents": r.max_amount_cents,
+            "budget_cents": item["totals"]["budget_cents"], "granted_cents": item["totals"]["granted_cents"],
+            "paid_cents": item["totals"]["paid_cents"], "remaining_cents": item["totals"]["remaining_cents"],
+            "grants": [{"initiative_id": g["initiative_id"], "initiative": g["initiative"], "purpose": g["purpose"],
+                        "amount_cents": g["amount_cents"], "date": g["date"].isoformat() if g["date"] else None,
+                        "paid": g["paid"], "district": g["district"]} for g in item["grants"]],
+        })
+    return {"gemeente": {"code": gemeente.code, "name": gemeente.name}, "rounds": rounds}
+
+
+def public_json(code: str):
+    response = jsonify(_public_document(code))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def public_csv(code: str):
+    document = _public_document(code)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in document["rounds"]:
+        for g in r["grants"]:
+            cents = g["amount_cents"]
+            writer.writerow([r["id"], r["name"], g["initiative_id"], _csv_safe(g["initiative"]), _csv_safe(g["purpose"]),
+                             cents, f"{cents // 100}.{cents % 100:02d}", g["date"] or "", "yes" if g["paid"] else "no",
+                             g["district"]])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="startbijdragen-{code}.csv"',
+        "Access-Control-Allow-Origin": "*"})
+
+
+def _csv_safe(value: str) -> str:
+    """Text typed by residents must not become a formula in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# ---------------------------------------------------------------- staff API
+
+def _application(application_id: int) -> GrantApplication:
+    if not current_user.is_authenticated:
+        abort(401)
+    application = db.session.get(GrantApplication, application_id)
+    if application is None:
+        raise ApiError(_("Deze aanvraag bestaat niet."), status=404, code="not_found")
+    return application
+
+
+def _application_json(a: GrantApplication) -> dict:
+    return {"id": a.id, "round_id": a.round_id, "initiative_id": a.initiative_id, "status": a.status,
+            "title": a.title, "amount_cents": a.amount_cents, "granted_cents": a.granted_cents,
+            "quick_lane": a.quick_lane, "due_on": a.due_on.isoformat() if a.due_on else None,
+            "decision_reason": a.decision_reason,
+            "budget_lines": [{"description": line.description, "amount_cents": line.amount_cents}
+                             for line in a.lines]}
+
+
+def application_json(application_id: int):
+    application = _application(application_id)
+    if not svc.can_view(current_user, application):
+        abort(403)
+    return jsonify(_application_json(application))
+
+
+def decide_json(application_id: int):
+    application = _application(application_id)
+    if not svc.can_decide(current_user, application):
+        abort(403)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(_("Stuur JSON met decision, reason en eventueel amount_cents."), code="invalid_json")
+    amount = body.get("amount_cents")
+    if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool)):
+        raise ApiError(_("amount_cents moet een heel getal (centen) zijn."), param="amount_cents")
+    try:
+        svc.decide(current_user, application, str(body.get("decision", "")), str(body.get("reason") or ""), amount)
+    except svc.Forbidden:
+        db.session.rollback()
+        abort(403)
+    except svc.GrantError as exc:
+        db.session.rollback()
+        field, message = next(iter(exc.errors.items()))
+        raise ApiError(message, status=409 if isinstance(exc, svc.BudgetExceeded) else 400,
+                       code="budget_exceeded" if isinstance(exc, svc.BudgetExceeded) else "rule_broken",
+                       param=None if field == "_" else field) from exc
+    db.session.commit()
+    return jsonify(_application_json(db.session.get(GrantApplication, application_id)))
+
+
+_GRANT = {"type": "object", "properties": {
+    "initiative_id": {"type": "integer"}, "initiative": {"type": "string"},
+    "purpose": {"type": "string", "description": "short purpose, as the applicant wrote it"},
+    "amount_cents": {"type": "integer"}, "date": {"type": "string", "format": "date", "nullable": True},
+    "paid": {"type": "boolean"}, "district": {"type": "string"}}}
+_ERR = {"$ref": "#/components/schemas/Error"}
+_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "example": "GM0363"},
+         "description": "CBS gemeentecode"}
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+openapi.register({
+    "/api/v1/gemeenten/{code}/startbijdragen": {"get": {
+        "summary": "Startbijdragen of a gemeente: every round's budget, granted, paid and remaining money, "
+                   "and every granted startbijdrage (no personal data)",
+        "tags": ["startbijdragen"], "parameters": [_CODE],
+        "responses": {"200": {"description": "rounds and grants", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/GrantOverview"}}}},
+            "404": {"description": "unknown gemeente", "content": {"application/json": {"schema": _ERR}}}}}},
+    "/api/v1/gemeenten/{code}/startbijdragen.csv": {"get": {
+        "summary": "The granted startbijdragen of a gemeente as CSV (one row per grant)",
+        "tags": ["startbijdragen"], "parameters": [_CODE],
+        "responses": {"200": {"description": "CSV with columns " + ", ".join(CSV_COLUMNS),
+                              "content": {"text/csv": {"schema": {"type": "string"}}}},
+                      "404": {"description": "unknown gemeente", "content": {"application/json": {"schema": _ERR}}}}}},
+    "/api/v1/startbijdragen/aanvragen/{id}": {"get": {
+        "summary": "One application (for its applicant and the gemeente's staff; needs login)",
+        "tags": ["startbijdragen"], "parameters": [_ID],
+        "responses": {"200": {"description": "the application"}, "401": {"description": "not logged in"},
+                      "403": {"description": "not allowed"}, "404": {"description": "unknown"}}}},
+    "/api/v1/startbijdragen/aanvragen/{id}/besluit": {"post": {
+        "summary": "Decide on an application (staff of the gemeente; not on one they submitted)",
+        "tags": ["startbijdragen"], "parameters": [_ID],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["decision", "reason"], "properties": {
+                "decision": {"type": "string", "enum": ["approve", "reject"]},
+                "reason": {"type": "string", "description": "shown to the applicant"},
+                "amount_cents": {"type": "integer", "description": "a lower amount than asked (optional)"}}}}}},
+        "responses": {"200": {"description": "the application after the decision"},
+                      "400": {"description": "a rule was broken", "content": {"application/json": {"schema": _ERR}}},
+                      "401": {"description": "not logged in"}, "403": {"description": "not allowed"},
+                      "409": {"description": "not enough budget left",
+                              "content": {"application/json": {"schema": _ERR}}}}}},
+}, {
+    "GrantOverview": {"type": "object", "properties": {
+        "gemeente": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}},
+        "rounds": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"}, "opens_on": {"type": "string", "format": "date"},
+            "closes_on": {"type": "string", "format": "date"}, "area": {"type": "string"},
+            "max_amount_cents": {"type": "integer"}, "budget_cents": {"type": "integer"},
+            "granted_cents": {"type": "integer"}, "paid_cents": {"type": "integer"},
+            "remaining_cents": {"type": "integer"}, "grants": {"type": "array", "items": _GRANT}}}}}},
+})

@@ -1,0 +1,58 @@
+"""Every URL rule of startbijdragen (grants)."""
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from webapp import navigation
+from webapp.extensions import csrf
+from webapp.grants import api, routes
+
+bp = Blueprint("grants", __name__, template_folder="templates")
+P = "/startbijdragen"
+
+bp.add_url_rule(P, "index", routes.index)
+bp.add_url_rule(f"{P}/gemeente/<code>", "public_page", routes.public_page)
+bp.add_url_rule(f"{P}/beheer/<code>", "staff_home", routes.staff_home)
+bp.add_url_rule(f"{P}/beheer/<code>/regeling/nieuw", "round_new", routes.round_new, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/beheer/<code>/helpers", "helpers", routes.helpers, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/beheer/<code>/helpers/<int:user_id>/weghalen", "helper_remove", routes.helper_remove,
+                methods=["POST"])
+bp.add_url_rule(f"{P}/regeling/<int:round_id>", "round_page", routes.round_page)
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/bewerken", "round_edit", routes.round_edit, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/aanvragen", "apply", routes.apply, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/wachtrij", "queue", routes.queue)
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/cijfers", "dashboard", routes.dashboard)
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>", "application_page", routes.application_page)
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/bewerken", "application_edit", routes.application_edit,
+                methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/intrekken", "withdraw", routes.withdraw, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/vraag", "ask", routes.ask, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/antwoord", "answer", routes.answer, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/besluit", "decide", routes.decide, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/toekenning-intrekken", "revoke", routes.revoke,
+                methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/uitbetaling", "payout", routes.payout, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/verslag", "report", routes.report, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/<any(foto, bonnetjes):kind>", "report_image",
+                routes.report_image)
+
+api_bp = Blueprint("grants_api", __name__)
+api_bp.add_url_rule("/api/v1/gemeenten/<code>/startbijdragen", "public_json", api.public_json)
+api_bp.add_url_rule("/api/v1/gemeenten/<code>/startbijdragen.csv", "public_csv", api.public_csv)
+api_bp.add_url_rule("/api/v1/startbijdragen/aanvragen/<int:application_id>", "application", api.application_json)
+api_bp.add_url_rule("/api/v1/startbijdragen/aanvragen/<int:application_id>/besluit", "decide", api.decide_json,
+                    methods=["POST"])
+# JSON only (a cross-site form cannot send application/json without CORS); see api.decide_json.
+csrf.exempt(api.decide_json)
+
+navigation.add("grants.index", _l("Startbijdragen"), order=60)
+
+try:  # the account data download, once the accounts module offers it
+    from webapp.accounts.export import register_exporter
+except ImportError:  # pragma: no cover - accounts without export
+    register_exporter = None
+if register_exporter is not None:
+    from webapp.grants.services import export_for
+
+    register_exporter("grants", export_for)
