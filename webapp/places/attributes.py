@@ -74,3 +74,15 @@ ATTRIBUTES: tuple[Attribute, ...] = (
 
 ATTRIBUTE_KEYS = tuple(a.key for a in ATTRIBUTES)
 ATTRIBUTES_BY_KEY = {a.key: a for a in ATTRIBUTES}
+
+# Languages offered in the search filter (ISO 639 codes; any 2-3 letter code is accepted in the API).
+LANGUAGES = {
+    "nl": _l("Nederlands"), "en": _l("Engels"), "ar": _l("Arabisch"), "tr": _l("Turks"), "pl": _l("Pools"),
+    "uk": _l("Oekraïens"), "ti": _l("Tigrinya"), "so": _l("Somalisch"), "fa": _l("Perzisch (Farsi)"),
+    "prs": _l("Dari"), "es": _l("Spaans"), "de": _l("Duits"), "fr": _l("Frans"), "pap": _l("Papiaments"),
+    "zgh": _l("Berbers (Tamazight)"), "ru": _l("Russisch"), "bg": _l("Bulgaars"), "ro": _l("Roemeens"),
+    "zh": _l("Chinees"), "fry": _l("Fries"), "ngt": _l("Nederlandse Gebarentaal"),
+}
+
+# What a badge in the results list shows: 'yes' and 'limited' always; 'no' only for these.
+SHOW_NO_IN_LIST = ("wheelchair", "step_free_entrance")

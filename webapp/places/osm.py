@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from shapely.geometry import shape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.places import hours
@@ -271,8 +271,9 @@ def import_features(features: list[dict], status: str = "proposed", dry_run: boo
             if getattr(place, key) != value:
                 setattr(place, key, value)
                 changed = True
-        current = db.session.scalar(select(Place.location.ST_AsText()).where(Place.id == place.id))
-        if current != f"POINT({pt.x} {pt.y})":
+        current = db.session.execute(select(func.ST_X(Place.location), func.ST_Y(Place.location))
+                                     .where(Place.id == place.id)).one()
+        if abs(current[0] - pt.x) > 1e-7 or abs(current[1] - pt.y) > 1e-7:
             place.location = location
             changed = True
         if changed:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, literal, select
+from sqlalchemy import Select, String, and_, func, select
 from sqlalchemy.dialects.postgresql import array
 from werkzeug.datastructures import MultiDict
 
@@ -241,12 +241,12 @@ def build_query(params: SearchParams, centre=None, fetch: int | None = None) -> 
     for key in params.needs:
         conditions.append(getattr(Place, key) == "yes")
     if params.audiences:
-        conditions.append(Place.audience.overlap(array(params.audiences)))
+        conditions.append(Place.audience.op("&&")(array(params.audiences, type_=String)))
     if params.languages:
-        conditions.append(Place.languages.overlap(array(params.languages)))
+        conditions.append(Place.languages.op("&&")(array(params.languages, type_=String)))
     if params.newcomers:
         conditions.extend([
-            Place.activities.contains(array(["walk_in"])),
+            Place.activities.op("@>")(array(["walk_in"], type_=String)),
             Place.cost.in_(("free", "contribution")),
             Place.host_present == "yes",
             Place.house_rules_published == "yes",
@@ -325,4 +325,4 @@ def literal_sql(params: SearchParams, lon: float, lat: float) -> str:
 
 
 __all__ = ["SearchParams", "PlaceHit", "SearchResult", "parse_params", "search", "build_query", "get_public",
-           "gemeente_places", "literal", "RADIUS_CHOICES", "DEFAULT_RADIUS", "MAX_RADIUS", "MAX_LIMIT"]
+           "gemeente_places", "RADIUS_CHOICES", "DEFAULT_RADIUS", "MAX_RADIUS", "MAX_LIMIT"]

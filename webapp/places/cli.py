@@ -1,0 +1,63 @@
+"""`flask places import FILE` / `flask places export`: OpenStreetMap-tagged GeoJSON in and out."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.places import osm
+from webapp.places.models import Place
+from webapp.places.search import public_filter
+
+places_cli = AppGroup("places", help="Meeting places: import from and export to OpenStreetMap-tagged GeoJSON.")
+
+
+@places_cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--status", type=click.Choice(["proposed", "published"]), default="proposed", show_default=True,
+              help="Status of NEW places (existing places keep theirs).")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
+def import_command(file: Path, status: str, dry_run: bool) -> None:
+    """Create or update places by OSM id from GeoJSON whose properties are OSM tags (e.g. an Overpass export)."""
+    try:
+        features = osm.read_features(file)
+    except osm.ImportError_ as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = osm.import_features(features, status=status, dry_run=dry_run)
+    prefix = "(dry run) " if dry_run else ""
+    click.echo(f"{prefix}{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+               f"{len(report.skipped)} skipped")
+    for line in report.skipped:
+        click.echo(f"  skipped {line}", err=True)
+    for line in report.warnings:
+        click.echo(f"  warning {line}", err=True)
+
+
+@places_cli.command("export")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@click.option("--gemeente", help="Only this gemeente (CBS code, e.g. GM0363).")
+@click.option("--all-statuses", is_flag=True, help="Also proposed, closed and hidden places (default: public only).")
+def export_command(output: Path | None, gemeente: str | None, all_statuses: bool) -> None:
+    """Write places as GeoJSON with OpenStreetMap tags (the reverse of import)."""
+    stmt = select(Place, func.ST_X(Place.location), func.ST_Y(Place.location)).order_by(Place.id)
+    if not all_statuses:
+        stmt = stmt.where(public_filter())
+    if gemeente:
+        stmt = stmt.where(Place.gemeente_code == gemeente.upper())
+    collection = osm.export_collection(db.session.execute(stmt).all())
+    text = json.dumps(collection, ensure_ascii=False, indent=1)
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"{len(collection['features'])} places written to {output}", err=True)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(places_cli)

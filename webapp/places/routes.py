@@ -1,0 +1,142 @@
+"""Thin controllers for the places pages: the search (list first, map second) and the place page."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from webapp.areas.services import list_gemeenten
+from webapp.errors import ApiError
+from webapp.i18n import distance as format_distance
+from webapp.places import hours, mapview
+from webapp.places import search as searching
+from webapp.places.attributes import (ACTIVITIES, ATTRIBUTES, ATTRIBUTES_BY_KEY, AUDIENCES, CATEGORIES, COSTS,
+                                      LANGUAGES, SHOW_NO_IN_LIST, TRI_STATE_LABELS)
+from webapp.places.serialize import lonlat, visible_attributes
+from webapp.security import csp_nonce
+
+PAGE_SIZE = 30
+MAP_VIEW = "kaart"
+# Which form control to link to from an error about a query parameter.
+PARAM_FIELD = {"lat": "gemeente", "lon": "gemeente", "need": "need-wheelchair", "category": "category-community_centre",
+               "audience": "audience-everyone", "open_now": "open_now", "free": "free", "newcomers": "newcomers"}
+
+
+def _query_without(args: MultiDict, *drop: str, **overrides) -> str:
+    """The current query string minus `drop`, with `overrides` set (for links that keep the filters)."""
+    items = [(k, v) for k, v in args.items(multi=True) if k not in drop and k not in overrides and v != ""]
+    items += [(k, v) for k, v in overrides.items() if v is not None]
+    return urlencode(items)
+
+
+def search_url(args: MultiDict | None = None, *drop: str, **overrides) -> str:
+    query = _query_without(args if args is not None else request.args, *drop, **overrides)
+    return url_for("places.search") + ("?" + query if query else "")
+
+
+def _badges(place) -> list[dict]:
+    badges = []
+    for key, value in visible_attributes(place).items():
+        attr = ATTRIBUTES_BY_KEY[key]
+        if value == "yes":
+            badges.append({"cls": "badge-ok", "icon": "✓", "text": str(attr.label)})
+        elif value == "limited":
+            badges.append({"cls": "badge-warn", "icon": "◐", "text": _("Deels: %(what)s", what=attr.label)})
+        elif value == "no" and key in SHOW_NO_IN_LIST:
+            badges.append({"cls": "badge-bad", "icon": "✕", "text": _("Niet: %(what)s", what=attr.label)})
+    return badges
+
+
+def _open_text(state: str) -> dict:
+    return {"open": {"cls": "badge-ok", "icon": "●", "text": _("Nu open")},
+            "closed": {"cls": "badge-bad", "icon": "○", "text": _("Nu dicht")},
+            "unknown": {"cls": "", "icon": "?", "text": _("Open of dicht: onbekend")}}[state]
+
+
+def search():
+    """GET /plekken (and /): the list of places near a point or in a gemeente; ?view=kaart adds the map."""
+    args = request.args
+    view_map = args.get("view") == MAP_VIEW
+    error = None
+    error_param = None
+    result = None
+    params = searching.SearchParams(limit=PAGE_SIZE)
+    try:
+        params = searching.parse_params(args, default_limit=PAGE_SIZE)
+        if params.has_centre:
+            result = searching.search(params)
+    except ApiError as exc:
+        error, error_param = exc.message, exc.param
+    status = 400 if error else 200
+
+    rendered_map = None
+    if view_map and result is not None:
+        markers = [mapview.MapMarker(*lonlat(h.place), name=h.place.name,
+                                     url=url_for("places.detail", place_id=h.place.id),
+                                     detail=f"{CATEGORIES.get(h.place.category, '')} · {format_distance(h.distance)}")
+                   for h in result.hits]
+        fmap = mapview.build_map(markers, result.centre, zoom=15 if params.has_position else 13,
+                                 click_url=search_url(args, "lat", "lon", "gemeente"),
+                                 you_are_here=params.has_position)
+        rendered_map = mapview.render(fmap, csp_nonce())
+    elif view_map and result is None and not error:
+        # An empty map of the Netherlands to tap on (the gemeente picker is the non-map way).
+        fmap = mapview.build_map([], (5.3, 52.2), zoom=7, click_url=search_url(args, "lat", "lon", "gemeente"))
+        rendered_map = mapview.render(fmap, csp_nonce())
+
+    hits = []
+    if result is not None:
+        for hit in result.hits:
+            hits.append({"hit": hit, "badges": _badges(hit.place), "open": _open_text(hit.open_state)})
+    context = dict(
+        params=params, result=result, hits=hits, error=error,
+        error_field=PARAM_FIELD.get(error_param, error_param or "gemeente"), view_map=view_map,
+        rendered_map=rendered_map, gemeenten=list_gemeenten(), categories=CATEGORIES, audiences=AUDIENCES,
+        languages=LANGUAGES, attributes=ATTRIBUTES, radius_choices=searching.RADIUS_CHOICES,
+        default_radius=searching.DEFAULT_RADIUS,
+        map_url=search_url(args, "view", view=MAP_VIEW),
+        list_url=search_url(args, "view"),
+        newcomers_url=search_url(args, "newcomers", "limit", newcomers="1"),
+        all_url=search_url(args, "newcomers", "limit"),
+        more_url=search_url(args, "limit", limit=str(min(params.limit + PAGE_SIZE, searching.MAX_LIMIT))),
+        clear_point_url=search_url(args, "lat", "lon", "limit"),
+        can_show_more=result is not None and result.more_possible and params.limit < searching.MAX_LIMIT,
+    )
+    return render_template("places/search.html", **context), status
+
+
+def detail(place_id: int):
+    """GET /plekken/<id>: everything we know about one published place."""
+    place = searching.get_public(place_id)
+    if place is None:
+        abort(404)
+    lon, lat = lonlat(place)
+    fmap = mapview.build_map([mapview.MapMarker(lon, lat, place.name, url_for("places.detail", place_id=place.id),
+                                                str(CATEGORIES.get(place.category, "")))],
+                             (lon, lat), zoom=16, height="16rem")
+    attrs = visible_attributes(place)
+    groups = {"access": [], "safety": []}
+    for attr in ATTRIBUTES:
+        if attr.key not in attrs:
+            continue
+        value = attrs[attr.key]
+        meta = (place.attribute_meta or {}).get(attr.key) or {}
+        groups[attr.group].append({"attr": attr, "value": value, "label": TRI_STATE_LABELS[value], "meta": meta,
+                                   "icon": {"yes": "✓", "limited": "◐", "no": "✕", "unknown": "?"}[value],
+                                   "cls": {"yes": "badge-ok", "limited": "badge-warn", "no": "badge-bad"}.get(value, "")})
+    context = dict(
+        place=place, lon=lon, lat=lat, groups=groups, category=CATEGORIES.get(place.category, place.category),
+        cost=COSTS.get(place.cost) if place.cost else None, audiences=[AUDIENCES.get(a, a) for a in place.audience or []],
+        safe_space_for=[AUDIENCES.get(a, a) for a in place.safe_space_for or []],
+        activities=[ACTIVITIES.get(a, a) for a in place.activities or []],
+        languages=[LANGUAGES.get(code, code) for code in place.languages or []],
+        hours_now=hours.describe(place.opening_hours), schedule=hours.week_schedule(place.opening_hours),
+        holidays_closed=hours.mentions_holidays_closed(place.opening_hours),
+        hours_valid=hours.is_valid(place.opening_hours),
+        rendered_map=mapview.render(fmap, csp_nonce()),
+        geo_uri=f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
+        nearby_url=search_url(MultiDict(), lat=f"{lat:.5f}", lon=f"{lon:.5f}"),
+    )
+    return render_template("places/detail.html", **context)

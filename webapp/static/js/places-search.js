@@ -1,0 +1,37 @@
+/* "Gebruik mijn locatie": asks for the position only when tapped, puts it in the URL and searches.
+   The position is never sent anywhere but this search (and never stored). Without JS the button
+   stays hidden and the gemeente picker works on its own. */
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-places-search]");
+  if (!form || !("geolocation" in navigator)) { return; }
+  var box = form.querySelector("[data-geo]");
+  var button = form.querySelector("[data-geo-button]");
+  var status = form.querySelector("[data-geo-status]");
+  if (!box || !button) { return; }
+  box.hidden = false;
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  button.addEventListener("click", function () {
+    button.disabled = true;
+    say(button.getAttribute("data-wait") || "Even zoeken waar u bent…");
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      var data = new FormData(form);
+      var params = new URLSearchParams();
+      data.forEach(function (value, key) {
+        if (key !== "lat" && key !== "lon" && key !== "gemeente" && key !== "limit" && value !== "") {
+          params.append(key, value);
+        }
+      });
+      params.set("lat", pos.coords.latitude.toFixed(5));
+      params.set("lon", pos.coords.longitude.toFixed(5));
+      window.location.assign(form.getAttribute("action") + "?" + params.toString());
+    }, function (err) {
+      button.disabled = false;
+      say(err && err.code === 1
+        ? "U gaf geen toestemming om uw locatie te gebruiken. Kies een gemeente."
+        : "Uw locatie is niet gevonden. Kies een gemeente.");
+    }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
+  });
+})();
