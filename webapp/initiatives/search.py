@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 
 from webapp.initiatives.models import THEMES
-from webapp.initiatives.services import MAX_RADIUS, utcnow
+from webapp.initiatives import services
+from webapp.initiatives.services import MAX_RADIUS
 from webapp.initiatives.vocab import ACCESS_FILTERS, RADII
 from webapp.places.attributes import AUDIENCES
 
@@ -54,7 +55,7 @@ def parse_float(args, name: str, low: float, high: float) -> float | None:
 
 
 def parse_search(args, days: int = 7, now: datetime | None = None) -> Search:
-    now = now or utcnow()
+    now = now or services.utcnow()
     search = Search(start=now, end=now + timedelta(days=days))
     gemeente = (args.get("gemeente") or "").strip()
     lat = parse_float(args, "lat", -90, 90)

@@ -590,9 +590,9 @@ def whats_on(start: datetime, end: datetime, lon: float | None = None, lat: floa
     stmt = (select(*columns)
             .join(Activity.initiative)
             .outerjoin(Place, Place.id == Activity.place_id)
-            .options(contains_eager(Activity.initiative), contains_eager(Activity.place),
-                     lazyload(Activity.cancellations), lazyload(Initiative.places),
-                     lazyload(Initiative.activities))
+            .options(contains_eager(Activity.initiative).lazyload(Initiative.places),
+                     contains_eager(Activity.initiative).lazyload(Initiative.activities),
+                     contains_eager(Activity.place), lazyload(Activity.cancellations))
             .where(Initiative.hidden.is_(False), Initiative.status.in_(SEARCH_STATUSES),
                    or_(Place.id.is_(None), Place.hidden.is_(False)),
                    Activity.starts_on <= (end + timedelta(days=1)).date(),
