@@ -129,7 +129,7 @@ PLACE_PROPERTIES = {
         "website": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"},
         "opening_hours": {"type": "string", "description": "OpenStreetMap opening_hours syntax"},
         "open_now": {"type": "boolean", "nullable": True, "description": "null: unknown"},
-        "cost": {"type": "string", "enum": list(COSTS), "nullable": True},
+        "cost": {"type": "string", "enum": [*COSTS, None], "nullable": True, "description": "null: unknown"},
         "languages": {"type": "array", "items": {"type": "string"}},
         "audience": {"type": "array", "items": {"type": "string", "enum": list(AUDIENCES)}},
         "activities": {"type": "array", "items": {"type": "string", "enum": list(ACTIVITIES)}},

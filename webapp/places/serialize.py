@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import url_for
 from geoalchemy2.shape import to_shape
+from shapely import wkt as shapely_wkt
 
 from webapp.places import hours
 from webapp.places.attributes import ATTRIBUTE_KEYS
@@ -15,7 +16,11 @@ from webapp.places.models import Place
 
 def lonlat(place: Place) -> tuple[float, float]:
     """(lon, lat) from the loaded WKB, without a query."""
-    pt = to_shape(place.location)
+    value = place.location
+    if isinstance(value, str):   # set in this session as EWKT ("SRID=4326;POINT(x y)"), not yet reloaded
+        pt = shapely_wkt.loads(value.split(";", 1)[-1])
+    else:
+        pt = to_shape(value)
     return pt.x, pt.y
 
 
