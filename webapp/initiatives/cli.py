@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from webapp.extensions import db
@@ -21,7 +21,7 @@ def remind(now_text: str) -> None:
     now = datetime.fromisoformat(now_text) if now_text else datetime.now(timezone.utc)
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
-    result = remind_stale(now, base_url=current_app.config["PUBLIC_URL"].rstrip("/"))
+    result = remind_stale(now)
     db.session.commit()
     click.echo(f"reminded: {result.reminded}, paused: {result.paused}")
 

@@ -12,15 +12,16 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from geoalchemy2.shape import to_shape
-from sqlalchemy import Float, and_, cast, func, or_, select
+from sqlalchemy import Float, cast, func, or_, select
 from sqlalchemy.orm import contains_eager, lazyload
 
 from webapp.extensions import db
 from webapp.initiatives.models import (FREQUENCIES, PARTICIPATION_KINDS, STATUSES, THEMES, Activity,
                                        ActivityCancellation, Initiative, Participation)
-from webapp.initiatives.recurrence import Instance, expand, expand_many, next_instances, nth_weekday_of
-from webapp.mail.services import queue_mail_to_user
+from webapp.initiatives.recurrence import Instance, expand, next_instances, nth_weekday_of
+from webapp.mail.services import public_link, queue_template_mail
 from webapp.places.attributes import ATTRIBUTE_KEYS
 from webapp.places.models import Place
 from webapp.stewardship import services as stewardship
@@ -430,17 +431,13 @@ def join(initiative: Initiative, user, kind: str = "join", role: str = "", messa
     participation.kind, participation.role, participation.message = kind, role, message
     db.session.flush()
     if is_new:
-        what = _("wil helpen") if kind == "volunteer" else _("wil meedoen")
+        link = public_link("initiatives.participants", initiative_id=initiative.id)
         for owner in stewardship.owners_of(initiative):
             if owner.user_id == user.id:
                 continue
-            queue_mail_to_user(
-                owner.user, _("%(name)s %(what)s met %(title)s", name=user.public_name, what=what,
-                              title=initiative.title),
-                _("%(name)s %(what)s met „%(title)s”.\n\nU ziet wie er mee wil doen op de pagina van het "
-                  "initiatief, onder „Wie doen er mee”.", name=user.public_name, what=what,
-                  title=initiative.title),
-                kind="initiatives.join")
+            queue_template_mail(owner.user, _l("Iemand wil meedoen met %(title)s", title=initiative.title),
+                                "initiatives/mail/join.txt", kind="initiatives.join", initiative=initiative,
+                                participant=user, participation=participation, link=link)
     log.info("user %s joined initiative %s as %s", user.id, initiative.id, kind)
     return participation
 
@@ -474,15 +471,12 @@ def send_contact_message(initiative: Initiative, sender, message: str, share_ema
         raise InitiativeError(_("Schrijf uw bericht (minstens 5 tekens)."), "message")
     if len(message) > 2000:
         raise InitiativeError(_("Uw bericht is te lang (hoogstens 2000 tekens)."), "message")
-    reply = (_("U kunt antwoorden op: %(email)s", email=sender.email) if share_email and sender.email
-             else _("%(name)s wilde het e-mailadres niet meesturen.", name=sender.public_name))
+    reply_to = sender.email if share_email and sender.email else ""
     sent = 0
     for owner in stewardship.owners_of(initiative):
-        mail = queue_mail_to_user(
-            owner.user, _("Bericht over %(title)s", title=initiative.title),
-            _("%(name)s stuurt een bericht over „%(title)s”:\n\n%(message)s\n\n%(reply)s",
-              name=sender.public_name, title=initiative.title, message=message, reply=reply),
-            kind="initiatives.contact")
+        mail = queue_template_mail(owner.user, _l("Bericht over %(title)s", title=initiative.title),
+                                   "initiatives/mail/contact.txt", kind="initiatives.contact",
+                                   initiative=initiative, sender=sender, message=message, reply_to=reply_to)
         sent += mail is not None
     log.info("user %s sent a contact message to initiative %s (%s owners)", sender.id, initiative.id, sent)
     return sent
@@ -496,7 +490,7 @@ class RemindResult:
     paused: int = 0
 
 
-def remind_stale(now: datetime | None = None, base_url: str = "") -> RemindResult:
+def remind_stale(now: datetime | None = None) -> RemindResult:
     """The daily job: remind owners once after 6 months, pause after 12 months without reaction.
 
     The reminder is sent once (stale_reminded_at); an owner's touch resets it. Pausing needs the
@@ -510,17 +504,12 @@ def remind_stale(now: datetime | None = None, base_url: str = "") -> RemindResul
                                  Initiative.owners_touched_at <= now - STALE_AFTER)
         .order_by(Initiative.id).with_for_update(skip_locked=True))
     for initiative in candidates:
-        link = f"{base_url}/initiatieven/{initiative.id}"
+        link = public_link("initiatives.detail", initiative_id=initiative.id)
         if initiative.stale_reminded_at is None:
             for owner in stewardship.owners_of(initiative):
-                queue_mail_to_user(
-                    owner.user, _("Klopt %(title)s nog?", title=initiative.title),
-                    _("Hallo %(name)s,\n\nU heeft „%(title)s” al een half jaar niet bijgewerkt. Klopt alles "
-                      "nog? Kijk het na en klik op „Alles klopt nog”, of pas het aan:\n%(link)s\n\n"
-                      "Als er een half jaar na de laatste wijziging niets verandert, zetten we het op „gepauzeerd”. "
-                      "U kunt dat altijd terugdraaien.",
-                      name=owner.user.public_name, title=initiative.title, link=link),
-                    kind="initiatives.stale_reminder")
+                queue_template_mail(owner.user, _l("Klopt %(title)s nog?", title=initiative.title),
+                                    "initiatives/mail/stale_reminder.txt", kind="initiatives.stale_reminder",
+                                    initiative=initiative, link=link)
             initiative.stale_reminded_at = now
             result.reminded += 1
             log.info("stale reminder sent for initiative %s", initiative.id)
@@ -534,12 +523,9 @@ def remind_stale(now: datetime | None = None, base_url: str = "") -> RemindResul
             stewardship.record_revision(initiative, None, {"status": {"old": old, "new": "paused"}}, kind="status",
                                         note="auto-paused: not updated for 12 months")
             for owner in stewardship.owners_of(initiative):
-                queue_mail_to_user(
-                    owner.user, _("%(title)s staat nu op gepauzeerd", title=initiative.title),
-                    _("Hallo %(name)s,\n\n„%(title)s” is een jaar niet bijgewerkt. Daarom staat het nu op "
-                      "„gepauzeerd”. Gaat het nog door? Dan kunt u dat met één klik terugdraaien:\n%(link)s",
-                      name=owner.user.public_name, title=initiative.title, link=link),
-                    kind="initiatives.auto_paused")
+                queue_template_mail(owner.user, _l("%(title)s staat nu op gepauzeerd", title=initiative.title),
+                                    "initiatives/mail/auto_paused.txt", kind="initiatives.auto_paused",
+                                    initiative=initiative, link=link)
             result.paused += 1
             log.info("initiative %s paused automatically", initiative.id)
     return result
