@@ -26,11 +26,11 @@ def parse_euros(value: str | None) -> int | None:
 
     if value is None:
         return None
-    text = str(value).strip().replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
-    if not text:
+    if not str(value).strip():
         return None
+    text = str(value).strip().replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
     sign = 1
-    if text[0] in "+-":
+    if text[:1] in ("+", "-"):
         sign = -1 if text[0] == "-" else 1
         text = text[1:]
     if text.endswith((",-", ".-")):
