@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -27,3 +28,26 @@ def link_in(mail: OutboxMail, contains: str) -> str:
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def main_of(response) -> str:
+    """Only the <main> element of a page (without the header's changing CSRF tokens)."""
+    html = text(response)
+    match = re.search(r"<main\b.*?</main>", html, re.S)
+    assert match, html
+    return match.group(0)
+
+
+@contextmanager
+def fresh_g_per_request(app):
+    from flask import g, request_started
+
+    def clear(sender, **extra):
+        for key in ("_login_user", "csp_nonce"):
+            g.pop(key, None)
+
+    request_started.connect(clear, app)
+    try:
+        yield
+    finally:
+        request_started.disconnect(clear, app)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask_babel import force_locale
 from flask.cli import AppGroup
 
 from webapp.accounts import services
@@ -13,6 +14,12 @@ from webapp.extensions import db
 
 users_cli = AppGroup("users", help="Accounts and roles.")
 ROLE_NAMES = [r.value for r in Role]
+
+
+def _text(message) -> str:
+    """A (lazy) translated message as text: there is no request, so name the language."""
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
+        return str(message)
 
 
 def _check_role_args(role: str, gemeente: str | None) -> None:
@@ -52,7 +59,7 @@ def create(email: str, name: str, role: str, gemeente: str | None, password: str
         services.grant_role(user, Role(role), gemeente)
     except services.AccountError as exc:
         db.session.rollback()
-        raise click.UsageError(str(exc))
+        raise click.UsageError(_text(exc))
     db.session.commit()
     click.echo(f"created user {user.id} <{user.email}> as {role}{' in ' + gemeente if gemeente else ''}")
 

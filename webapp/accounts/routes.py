@@ -320,7 +320,7 @@ def grant_role():
 def revoke_role(grant_id: int):
     _admin_only()
     try:
-        grant = services.admin_revoke(current_user, grant_id)
+        revoked = services.admin_revoke(current_user, grant_id)
     except services.PermissionDenied:
         db.session.rollback()
         abort(403)
@@ -329,8 +329,8 @@ def revoke_role(grant_id: int):
         flash(str(exc), "error")
         return redirect(url_for("accounts.roles"))
     db.session.commit()
-    flash(_("De rol %(role)s in %(gemeente)s is afgenomen van %(name)s.", role=role_label(grant.role),
-            gemeente=grant.gemeente_code, name=grant.user.display_name), "success")
+    flash(_("De rol %(role)s in %(gemeente)s is afgenomen van %(name)s.", role=role_label(revoked["role"]),
+            gemeente=revoked["gemeente"], name=revoked["name"]), "success")
     return redirect(url_for("accounts.roles"))
 
 

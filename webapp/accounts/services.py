@@ -11,7 +11,7 @@ from typing import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
@@ -163,9 +163,9 @@ def reset_token(user: User, now: datetime | None = None) -> str:
 
 
 def _link(endpoint: str, **values) -> str:
-    from webapp.mail.services import public_url
+    from webapp.mail.services import public_link
 
-    return public_url(url_for(endpoint, **values))
+    return public_link(endpoint, **values)
 
 
 # --- registration and confirmation ----------------------------------------------------------------
@@ -459,16 +459,18 @@ def admin_grant(actor: User, email: str, role: Role, gemeente_code: str) -> Role
     return grant
 
 
-def admin_revoke(actor: User, grant_id: int) -> RoleGrant:
-    """An admin takes away a moderator or staff role (admin roles only from the command line)."""
+def admin_revoke(actor: User, grant_id: int) -> dict:
+    """An admin takes away a moderator or staff role (admin roles only from the command line).
+    Returns what was taken away: {"role", "gemeente", "name"}."""
     _require_admin(actor)
     grant = db.session.get(RoleGrant, grant_id)
     if grant is None:
         raise AccountError(_l("Deze rol bestaat niet (meer)."))
     if Role(grant.role) not in ADMIN_GRANTABLE_ROLES:
         raise AccountError(_l("Deze rol kan alleen via de opdrachtregel worden afgenomen."))
+    summary = {"role": grant.role, "gemeente": grant.gemeente_code, "name": grant.user.display_name}
     revoke_role(grant.user, Role(grant.role), grant.gemeente_code, revoked_by=actor)
-    return grant
+    return summary
 
 
 def list_grants(gemeente_code: str | None = None) -> list[RoleGrant]:

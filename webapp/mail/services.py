@@ -73,6 +73,12 @@ def public_url(path: str = "") -> str:
     return current_app.config.get("PUBLIC_URL", "").rstrip("/") + path
 
 
+def public_link(endpoint: str, **values) -> str:
+    """url_for(endpoint, **values) as an absolute PUBLIC_URL link; works with or without a request."""
+    adapter = current_app.url_map.bind("localhost", url_scheme="http")
+    return public_url(adapter.build(endpoint, values, force_external=False))
+
+
 def _claim_next(now: datetime, skip: set[int]) -> OutboxMail | None:
     stmt = (select(OutboxMail)
             .where(OutboxMail.sent_at.is_(None), OutboxMail.attempts < MAX_ATTEMPTS,
