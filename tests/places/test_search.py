@@ -157,6 +157,9 @@ def test_gemeente_search_keeps_to_the_gemeente(make_place):
     result = searching.search(searching.parse_params(args))
     assert names(result) == ["In Utrecht"]
     assert result.gemeente_name == "Utrecht"
+    # the radius is for searches from a position; a gemeente search covers the whole gemeente
+    wide = searching.search(searching.parse_params(MultiDict({"gemeente": "GM0344", "radius": "500"})))
+    assert names(wide) == ["In Utrecht"]
     with pytest.raises(ApiError) as err:
         searching.search(searching.parse_params(MultiDict({"gemeente": "GM9999"})))
     assert err.value.param == "gemeente"

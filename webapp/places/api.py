@@ -99,7 +99,7 @@ SEARCH_PARAMETERS = [
     _q("gemeente", {"type": "string", "pattern": "^GM[0-9]{4}$"},
        "CBS gemeente code: without lat/lon, search the whole gemeente from its centre"),
     _q("radius", {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": searching.MAX_RADIUS,
-                  "default": searching.DEFAULT_RADIUS}, "Radius in metres"),
+                  "default": searching.DEFAULT_RADIUS}, "Radius in metres around lat/lon (a gemeente search covers the whole gemeente)"),
     _q("limit", {"type": "integer", "minimum": 1, "maximum": searching.MAX_LIMIT, "default": searching.DEFAULT_LIMIT},
        "Maximum number of places"),
     _q("category", {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}}, "Any of these categories"),

@@ -55,7 +55,7 @@ class SearchParams:
     lat: float | None = None
     lon: float | None = None
     gemeente: str | None = None
-    radius: int | None = None          # None: whole gemeente (gemeente search without a position)
+    radius: int | None = None          # metres around lat/lon; a gemeente search covers the whole gemeente
     limit: int = DEFAULT_LIMIT
     categories: list[str] = field(default_factory=list)
     open_now: bool = False
@@ -81,7 +81,7 @@ class SearchParams:
     def effective_radius(self) -> int | None:
         if self.has_position:
             return self.radius or DEFAULT_RADIUS
-        return self.radius
+        return None   # a gemeente without a position: every place in the gemeente, nearest its centre first
 
 
 @dataclass
