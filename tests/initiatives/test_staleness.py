@@ -119,3 +119,15 @@ def test_cli_remind(app, make_user, make_initiative):
     result = runner.invoke(args=["initiatives", "remind", "--now", "2026-08-02T06:00:00+00:00"])
     assert "reminded: 0" in result.output
     assert _reminders() == 1
+
+
+def test_accepted_suggestion_in_stewardship_counts_as_an_update(make_user, make_initiative):
+    owner, resident = make_user(), make_user()
+    initiative = make_initiative(owner, now=START)
+    services.remind_stale(START + timedelta(days=200))
+    db.session.commit()
+    assert initiative.stale_reminded_at is not None
+    stewardship.record_revision(initiative, resident, {"summary": {"old": "a", "new": "b"}}, kind="suggestion")
+    db.session.commit()
+    assert initiative.stale_reminded_at is None
+    assert initiative.owners_touched_at > START + timedelta(days=200)

@@ -14,7 +14,8 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from geoalchemy2.shape import to_shape
-from sqlalchemy import Float, cast, func, or_, select
+from sqlalchemy import Float, cast, event, func, or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import contains_eager, lazyload
 
 from webapp.extensions import db
@@ -261,6 +262,25 @@ def update_initiative(initiative: Initiative, user, values: dict[str, Any], expe
 
 def _coords_text(coords) -> str | None:
     return None if coords is None else f"{coords[1]:.5f}, {coords[0]:.5f}"
+
+
+# Owner reactions that happen in the stewardship package (accepting a suggestion, a moderator's
+# revert) also keep an initiative current. Our own services touch it themselves (with their `now`).
+_EXTERNAL_TOUCH_KINDS = {"suggestion", "revert", "confirm"}
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_on_external_revision(session, flush_context, instances) -> None:
+    from webapp.stewardship.models import Revision
+
+    for obj in list(session.new):
+        if (isinstance(obj, Revision) and obj.subject_type == "initiative" and obj.user_id is not None
+                and obj.kind in _EXTERNAL_TOUCH_KINDS):
+            with session.no_autoflush:
+                initiative = session.get(Initiative, obj.subject_id)
+            if initiative is not None:
+                initiative.owners_touched_at = utcnow()
+                initiative.stale_reminded_at = None
 
 
 def confirm_current(initiative: Initiative, user, now: datetime | None = None) -> None:
