@@ -316,10 +316,10 @@ def _render_application(application: GrantApplication, status: int = 200, **form
         formdata=None, amount=application.granted_cents if application.status == m.PROVISIONAL
         else application.amount_cents)
     payout_form = forms.get("payout_form") or PayoutForm(formdata=None, paid_on=svc.local_today())
-    errors = []
+    loose = forms.pop("loose", None) or []
+    errors = list(loose)
     for form in forms.values():
         errors += _summary(form)
-    errors += forms.get("loose", []) if isinstance(forms.get("loose"), list) else []
     return render_template(
         "grants/application.html", application=application, grant_round=application.round,
         staff=staff, applicant=applicant, can_decide=svc.can_decide(current_user, application),
