@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, g
@@ -64,6 +65,8 @@ def _harden_cookie_names(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # "Remember me" lasts 30 days (Flask-Login's default is a year).
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=30))
     tile_origin = _tile_origin(app.config["TILE_URL"])
     _harden_cookie_names(app)
 

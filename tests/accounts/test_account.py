@@ -73,6 +73,7 @@ def test_update_profile(client, make_user, login):
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.display_name == "Sanne M." and user.preferred_locale == "en"
+    assert client.get_cookie("lang").value == "en"
 
 
 def test_update_profile_bad_input_keeps_text(client, make_user, login):

@@ -18,6 +18,7 @@ from webapp.accounts.forms import (ChangePasswordForm, DeleteAccountForm, Forgot
 from webapp.accounts.models import Role
 from webapp.accounts.permissions import is_admin
 from webapp.extensions import db, limiter
+from webapp.i18n import LANG_COOKIE
 
 # Rate limits (per IP address unless a key says otherwise). Only POSTs count: reading a form is free.
 LOGIN_LIMIT_IP = "10 per minute;100 per hour"
@@ -212,7 +213,12 @@ def update_profile():
         else:
             db.session.commit()
             flash(_("Uw gegevens zijn opgeslagen."), "success")
-            return redirect(url_for("accounts.account"))
+            response = redirect(url_for("accounts.account"))
+            if current_user.preferred_locale:  # the pages follow the chosen language too
+                response.set_cookie(LANG_COOKIE, current_user.preferred_locale, max_age=365 * 24 * 3600,
+                                    samesite="Lax", httponly=True,
+                                    secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+            return response
     return _account_page(profile_form=form, status=400)
 
 
