@@ -1,0 +1,93 @@
+"""The whole co-beheer flow in a real browser at phone size, with axe-core on every page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.places.models import Place
+
+from tests.fixtures.browser import PHONE
+
+
+@pytest.mark.browser
+def test_propose_publish_join_accept_edit_revert(new_page, browser_login, assert_accessible, make_user):
+    proposer = make_user("Anouk Proposer")
+    neighbour = make_user("Bilal Buurman")
+    moderator = make_user("Mo Moderator", role="moderator", gemeente="GM0363")
+
+    # 1. A resident proposes a place.
+    page = new_page(viewport=PHONE)
+    browser_login(page, proposer)
+    page.goto("/plekken/voorstellen")
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+    page.get_by_label("Naam van de plek").fill("Buurtkamer De Vlinder")
+    page.get_by_label("Soort plek").select_option("community_centre")
+    page.get_by_label("Wat kun je hier doen?").fill("Koffie drinken en een praatje maken.")
+    page.get_by_text("Coördinaten invullen").click()
+    page.get_by_label("Breedtegraad").fill("52.3600")
+    page.get_by_label("Lengtegraad").fill("4.9000")
+    page.locator("fieldset", has_text="Toegankelijk met rolstoel").get_by_label("Ja", exact=True).check()
+    # The opening hours helper builds the OSM text.
+    page.get_by_label("maandag").check()
+    page.get_by_label("dinsdag").check()
+    page.get_by_label("woensdag").check()
+    page.get_by_role("button", name="Voeg toe").click()
+    assert page.get_by_label("Openingstijden").input_value() == "Mo-We 09:00-17:00"
+    # No toilet: the wheelchair-toilet question disappears.
+    page.locator("fieldset", has_text="Toilet aanwezig").get_by_label("Nee", exact=True).check()
+    assert page.locator("fieldset", has_text="Toilet voor rolstoel").is_hidden()
+    page.get_by_role("button", name="Voorstel versturen").click()
+    page.wait_for_url(re.compile(r"/plekken/mijn$"))
+    assert "Wacht op een moderator" in page.content()
+    assert_accessible(page)
+    place = db.session.scalars(select(Place).where(Place.name == "Buurtkamer De Vlinder")).one()
+    assert place.opening_hours == "Mo-We 09:00-17:00" and place.wheelchair == "yes"
+
+    # 2. The moderator of Amsterdam publishes it.
+    mod_page = new_page(viewport=PHONE)
+    browser_login(mod_page, moderator)
+    mod_page.goto("/moderatie")
+    assert_accessible(mod_page)
+    mod_page.get_by_role("button", name=re.compile(r"^Publiceren\s*: Buurtkamer De Vlinder")).click()
+    mod_page.wait_for_load_state()
+    db.session.expire_all()
+    assert db.session.get(Place, place.id).status == "published"
+
+    # 3. A neighbour asks to join.
+    other_page = new_page(viewport=PHONE)
+    browser_login(other_page, neighbour)
+    other_page.goto(f"/beheer/place/{place.id}/meebeheren")
+    assert_accessible(other_page)
+    other_page.get_by_label("Waarom wilt u mee beheren?").fill("Ik woon om de hoek en zet graag koffie.")
+    other_page.get_by_role("button", name="Vraag versturen").click()
+    other_page.wait_for_load_state()
+
+    # 4. The co-owner accepts.
+    page.goto(f"/beheer/place/{place.id}")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile(r"^Accepteren\s*: Bilal Buurman")).click()
+    page.wait_for_load_state()
+    assert "Bilal Buurman" in page.locator("#owners-heading + ul").inner_text()
+
+    # 5. The new co-owner edits the place.
+    other_page.goto(f"/plekken/{place.id}/bewerken")
+    assert_accessible(other_page)
+    other_page.get_by_label("Wat kun je hier doen?").fill("Dit is fout")
+    other_page.get_by_role("button", name="Opslaan").click()
+    other_page.wait_for_load_state()
+    db.session.expire_all()
+    assert db.session.get(Place, place.id).description == "Dit is fout"
+
+    # 6. The moderator reverts that edit from the history page.
+    mod_page.goto(f"/plekken/{place.id}/geschiedenis")
+    assert_accessible(mod_page)
+    mod_page.locator("li.card").nth(1).get_by_role("button", name=re.compile("Terugzetten")).click()
+    mod_page.wait_for_load_state()
+    assert_accessible(mod_page)
+    db.session.expire_all()
+    assert db.session.get(Place, place.id).description == "Koffie drinken en een praatje maken."
+    assert "Teruggezet" in mod_page.content()
