@@ -19,6 +19,11 @@ def instance_when(instance) -> str:
     return f"{format_datetime(instance.start, 'EEEE d MMMM, HH:mm')} – {format_time(instance.end, 'HH:mm')}"
 
 
+def instance_time(instance) -> str:
+    """'19:30 – 21:00' (Europe/Amsterdam)."""
+    return f"{format_time(instance.start, 'HH:mm')} – {format_time(instance.end, 'HH:mm')}"
+
+
 def short_date(value) -> str:
     return format_date(value, "EEEE d MMMM yyyy") if value else ""
 
@@ -111,6 +116,7 @@ def template_context() -> dict:
         "attribute_label": lambda key: ATTRIBUTES_BY_KEY[key].label,
         "initiative_vocab": vocab,
         "instance_when": instance_when,
+        "instance_time": instance_time,
         "short_date": short_date,
         "initiative_place_url": place_url,
         "activity_where": activity_where,
