@@ -273,3 +273,17 @@ def test_export_contains_own_initiatives(make_user, make_initiative):
     owner = make_user()
     initiative = make_initiative(owner)
     assert export_user_data(owner)["initiatives_owned"] == [{"id": initiative.id, "title": initiative.title}]
+
+
+def test_own_location_needs_a_point(client, login, make_user):
+    login(client, make_user())
+    response = client.post("/initiatieven/nieuw", data={
+        "title": "Wandelgroep", "summary": "Samen wandelen.", "status": "active",
+        "location_name": "Bij de vijver"})
+    assert response.status_code == 400
+    assert "Geef ook aan waar de eigen plek is" in response.get_data(as_text=True)
+    outside = client.post("/initiatieven/nieuw", data={
+        "title": "Wandelgroep", "summary": "Samen wandelen.", "status": "active",
+        "location_name": "Bij de vijver", "lat": "48.85", "lon": "2.35"})
+    assert outside.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Initiative)) == 0

@@ -189,6 +189,13 @@ def _location(places: list[Place], own: tuple[float, float] | None, location_nam
     raise InitiativeError(_("Kies een plek op Buurtplek, of geef een eigen plek op."), "place_ids")
 
 
+def _check_own_location(clean: dict[str, Any], own_location) -> None:
+    """A described own location needs its point on the map (and a point needs a description)."""
+    if own_location is None and clean["location_name"]:
+        raise InitiativeError(_("Geef ook aan waar de eigen plek is: tik op de kaart, gebruik uw locatie of "
+                                "vul de getallen in."), "lat")
+
+
 def _touch(initiative: Initiative, user, now: datetime) -> None:
     """An owner kept it current: reset the staleness clock (and allow a new reminder later)."""
     if stewardship.is_owner(user, initiative) or stewardship.can_edit(user, initiative):
@@ -204,8 +211,7 @@ def create_initiative(user, values: dict[str, Any], place_ids=(), own_location: 
     now = now or utcnow()
     clean = _clean(values)
     places = _published_places(place_ids)
-    if own_location is None:
-        clean["location_name"] = ""
+    _check_own_location(clean, own_location)
     location, gemeente_code = _location(places, own_location, clean["location_name"])
     initiative = Initiative(**{k: clean[k] for k in EDITABLE_FIELDS}, location=location,
                             gemeente_code=gemeente_code, created_by_id=user.id, owners_touched_at=now)
@@ -229,8 +235,7 @@ def update_initiative(initiative: Initiative, user, values: dict[str, Any], expe
     now = now or utcnow()
     clean = _clean(values)
     places = _published_places(place_ids)
-    if own_location is None:
-        clean["location_name"] = ""
+    _check_own_location(clean, own_location)
     location, gemeente_code = _location(places, own_location, clean["location_name"])
     old_places = sorted(p.name for p in initiative.places)
     old_ids = {p.id for p in initiative.places}

@@ -23,6 +23,7 @@
 
   document.querySelectorAll(".js-only[hidden]").forEach(function (el) {
     if (el.querySelector("[data-use-location], [data-fill-location]") && !navigator.geolocation) { return; }
+    if (el.querySelector("[data-pick-map]") && typeof window.L === "undefined") { return; }
     el.hidden = false;
   });
 
@@ -64,9 +65,44 @@
     button.addEventListener("click", function () {
       locate(button, function (lat, lon) {
         var form = button.closest("form");
-        form.querySelector("input[name=lat]").value = lat;
-        form.querySelector("input[name=lon]").value = lon;
+        var latField = form.querySelector("input[name=lat]");
+        var lonField = form.querySelector("input[name=lon]");
+        latField.value = lat;
+        lonField.value = lon;
+        latField.dispatchEvent(new Event("change"));
         status(button, "Uw locatie is ingevuld.");
+      });
+    });
+  });
+
+  // Initiative form: tap the map to set its own location (the lat/lon fields stay the real input).
+  document.querySelectorAll("[data-pick-map]").forEach(function (el) {
+    if (typeof window.L === "undefined") { return; }
+    var form = el.closest("form");
+    var latInput = form.querySelector("input[name=lat]");
+    var lonInput = form.querySelector("input[name=lon]");
+    var lat = parseFloat(latInput.value), lon = parseFloat(lonInput.value);
+    var has = isFinite(lat) && isFinite(lon);
+    var map = window.L.map(el, { scrollWheelZoom: false }).setView(has ? [lat, lon] : [52.2, 5.3], has ? 16 : 7);
+    window.L.tileLayer(el.getAttribute("data-tile-url"), {
+      maxZoom: 19, attribution: el.getAttribute("data-attribution") || ""
+    }).addTo(map);
+    var marker = null;
+    function place(latlng) {
+      if (marker) { marker.setLatLng(latlng); } else {
+        marker = window.L.circleMarker(latlng, { radius: 10, color: "#0b5d4b", weight: 3 }).addTo(map);
+      }
+    }
+    if (has) { place([lat, lon]); }
+    map.on("click", function (e) {
+      place(e.latlng);
+      latInput.value = e.latlng.lat.toFixed(5);
+      lonInput.value = e.latlng.lng.toFixed(5);
+    });
+    [latInput, lonInput].forEach(function (input) {
+      input.addEventListener("change", function () {
+        var a = parseFloat(latInput.value), b = parseFloat(lonInput.value);
+        if (isFinite(a) && isFinite(b)) { place([a, b]); map.setView([a, b], 16); }
       });
     });
   });
