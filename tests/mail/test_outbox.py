@@ -249,3 +249,20 @@ def test_dev_outbox_lists_mails_in_dev_mode(app, client):
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
     assert '<a href="http://127.0.0.1:5000/account">' in body
     assert "&lt;b&gt;" in body
+
+
+def test_mail_follows_the_recipients_language(app, make_user):
+    """The lock-out mail shows a time: its format proves the mail was written in the user's locale."""
+    from webapp.accounts import services as accounts
+
+    dutch, english = make_user(), make_user()
+    english.preferred_locale = "en"
+    for user in (dutch, english):
+        for _ in range(5):
+            accounts.authenticate(user.email, "fout", now=T0)
+    db.session.commit()
+    [nl_mail] = [m for m in db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == dutch.email))]
+    [en_mail] = [m for m in db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == english.email))]
+    # 08:15 UTC is 10:15 in Amsterdam (summer time): Dutch "10:15", English "10:15 AM".
+    assert "10:15" in nl_mail.body and "AM" not in nl_mail.body
+    assert "10:15 AM" in en_mail.body or "10:15\u202fAM" in en_mail.body

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from webapp.accounts.models import Role, RoleGrant, User
 from webapp.extensions import db
@@ -203,7 +204,12 @@ def register(email: str, password: str, display_name: str, locale: str | None = 
                             "account.exists", **context)
         log.info("registration attempt for existing user %s", existing.id)
         return None
-    user = create_user(email, password, name, locale)
+    try:
+        with db.session.begin_nested():  # the same address signing up twice at the same moment
+            user = create_user(email, password, name, locale)
+    except IntegrityError:
+        log.info("registration raced with another one for the same address")
+        return None
     send_confirmation(user, now)
     return user
 
@@ -255,6 +261,9 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> Logi
     """
     now = now or _utcnow()
     user = find_by_email(email)
+    if user is not None:
+        # Lock the row: two wrong passwords at the same moment must both count.
+        db.session.refresh(user, with_for_update=True)
     if user is None:
         _hasher.hash("timing-equaliser")  # about as slow as a real check
         return LoginResult(error="invalid")
