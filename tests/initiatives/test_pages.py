@@ -1,9 +1,8 @@
 """Starting, editing and owner-only routes of initiatives; doe mee; contact; posters."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
@@ -157,20 +156,30 @@ def test_owner_adds_activity_and_cancels_a_date(client, login, make_user, make_i
     owner = make_user()
     initiative = make_initiative(owner)
     login(client, owner)
+    first = date.today() + timedelta(days=1)
     response = client.post(f"/initiatieven/{initiative.id}/activiteiten/nieuw", data={
-        "title": "Breiavond", "place_id": str(initiative.places[0].id), "starts_on": "2026-11-24",
+        "title": "Breiavond", "place_id": str(initiative.places[0].id), "starts_on": first.isoformat(),
         "start_time": "19:30", "end_time": "21:00", "frequency": "weekly", "month_week": "0"})
     assert response.status_code == 302, response.get_data(as_text=True)
     activity = initiative.activities[0]
     assert (activity.frequency, activity.start_time) == ("weekly", time(19, 30))
+    second = first + timedelta(days=7)
     response = client.post(f"/initiatieven/{initiative.id}/activiteiten/{activity.id}/afzeggen",
-                           data={"on_date": "2026-12-01", "reason": "Bibliotheek dicht"})
+                           data={"on_date": second.isoformat(), "reason": "Bibliotheek dicht"})
     assert response.status_code == 302
-    assert activity.cancelled_dates == {date(2026, 12, 1)}
+    assert activity.cancelled_dates == {second}
+    page = client.get(f"/initiatieven/{initiative.id}").get_data(as_text=True)
+    assert "Gaat niet door" in page and "Bibliotheek dicht" in page
     # A date that is not one of its dates is refused.
-    client.post(f"/initiatieven/{initiative.id}/activiteiten/{activity.id}/afzeggen", data={"on_date": "2026-12-02"})
+    client.post(f"/initiatieven/{initiative.id}/activiteiten/{activity.id}/afzeggen",
+                data={"on_date": (second + timedelta(days=1)).isoformat()})
     db.session.expire_all()
-    assert activity.cancelled_dates == {date(2026, 12, 1)}
+    assert activity.cancelled_dates == {second}
+    # And it can go ahead after all.
+    client.post(f"/initiatieven/{initiative.id}/activiteiten/{activity.id}/toch-door",
+                data={"on_date": second.isoformat()})
+    db.session.expire_all()
+    assert activity.cancelled_dates == set()
     bad = client.post(f"/initiatieven/{initiative.id}/activiteiten/nieuw", data={
         "title": "Kapot", "starts_on": "niet-een-datum", "start_time": "19:30", "end_time": "21:00",
         "frequency": "weekly"})

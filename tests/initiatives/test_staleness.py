@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from webapp.extensions import db

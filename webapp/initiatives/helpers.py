@@ -24,6 +24,14 @@ def instance_time(instance) -> str:
     return f"{format_time(instance.start, 'HH:mm')} – {format_time(instance.end, 'HH:mm')}"
 
 
+def cancel_reason(instance) -> str:
+    """Why a cancelled date does not go ahead (empty when no reason was given)."""
+    for cancellation in instance.activity.cancellations:
+        if cancellation.on_date == instance.local_date:
+            return cancellation.reason
+    return ""
+
+
 def short_date(value) -> str:
     return format_date(value, "EEEE d MMMM yyyy") if value else ""
 
@@ -117,6 +125,7 @@ def template_context() -> dict:
         "initiative_vocab": vocab,
         "instance_when": instance_when,
         "instance_time": instance_time,
+        "cancel_reason": cancel_reason,
         "short_date": short_date,
         "initiative_place_url": place_url,
         "activity_where": activity_where,
