@@ -91,3 +91,79 @@ def test_propose_publish_join_accept_edit_revert(new_page, browser_login, assert
     db.session.expire_all()
     assert db.session.get(Place, place.id).description == "Koffie drinken en een praatje maken."
     assert "Teruggezet" in mod_page.content()
+
+
+@pytest.mark.browser
+def test_every_stewardship_page_is_accessible_and_fits_320px(new_page, browser_login, assert_accessible, make_user):
+    from webapp.initiatives.models import Initiative
+    from webapp.stewardship import services
+
+    owner = make_user("Olga Eigenaar")
+    neighbour = make_user("Nadia Buur")
+    moderator = make_user("Mo Moderator", role="moderator", gemeente="GM0363")
+    place = Place(name="Wijkcentrum <script>alert(1)</script>", category="community_centre", status="published",
+                  location=services.make_point(4.9, 52.36), gemeente_code="GM0363",
+                  description='Een "onerror=alert(1) lange beschrijving zonderspatiesdieheelerglangisomtezienofhetpast')
+    db.session.add(place)
+    db.session.flush()
+    services.add_owner(place, owner)
+    services.edit_subject(owner, place, {"wheelchair": "yes", "house_rules": "Iedereen welkom"}, place.version)
+    services.request_join(neighbour, place, "Ik help graag")
+    services.suggest_edit(neighbour, place, {"hearing_loop": "yes"}, note="Er hangt een bordje")
+    services.report(neighbour, place, "access_barrier", "De oprit is weg")
+    services.report(neighbour, place, "people_safety", "Iemand wordt lastiggevallen")
+    rejected = services.propose_place(owner, {"name": "Mijn tuin", "category": "garden"}, 4.9, 52.36)
+    services.reject_place(moderator, rejected, "Dit is een privétuin.")
+    hidden = Initiative(title="Verborgen initiatief", gemeente_code="GM0363", hidden=True)
+    db.session.add(hidden)
+    db.session.commit()
+
+    owner_page = new_page(viewport=PHONE)
+    browser_login(owner_page, owner)
+    neighbour_page = new_page(viewport=PHONE)
+    browser_login(neighbour_page, neighbour)
+    mod_page = new_page(viewport=PHONE)
+    browser_login(mod_page, moderator)
+    anonymous = new_page(viewport=PHONE)
+
+    visits = [
+        (anonymous, f"/plekken/{place.id}"),
+        (owner_page, f"/plekken/{place.id}"),
+        (owner_page, f"/beheer/place/{place.id}"),
+        (owner_page, "/plekken/mijn"),
+        (owner_page, f"/plekken/{place.id}/bewerken"),
+        (neighbour_page, f"/plekken/{place.id}"),
+        (neighbour_page, f"/beheer/place/{place.id}/voorstel"),
+        (neighbour_page, f"/beheer/place/{place.id}/melden"),
+        (mod_page, "/moderatie"),
+        (mod_page, f"/beheer/place/{place.id}"),
+        (anonymous, f"/plekken/{place.id}/geschiedenis"),
+    ]
+    for page, path in visits:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert page.locator("h1").count() == 1, path
+        assert "<script>alert(1)</script>" not in page.content()
+        assert_accessible(page)
+        page.set_viewport_size({"width": 320, "height": 640})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{path} scrolls sideways"
+        page.set_viewport_size(PHONE)
+
+    # A form with errors: announced, linked, and still accessible.
+    neighbour_page.goto(f"/beheer/place/{place.id}/melden")
+    neighbour_page.get_by_role("button", name="Melding versturen").click()
+    neighbour_page.wait_for_load_state()
+    assert neighbour_page.locator("#error-summary").count() == 1
+    assert_accessible(neighbour_page)
+
+    # An edit conflict page.
+    owner_page.goto(f"/plekken/{place.id}/bewerken")
+    services.edit_subject(moderator, db.session.get(Place, place.id), {"phone": "020-1234567"},
+                          db.session.get(Place, place.id).version)
+    db.session.commit()
+    owner_page.get_by_label("Spelregels (huisregels)").fill("Mijn nieuwe regels")
+    owner_page.get_by_role("button", name="Opslaan").click()
+    owner_page.wait_for_load_state()
+    assert "net veranderd" in owner_page.content()
+    assert owner_page.get_by_label("Spelregels (huisregels)").input_value() == "Mijn nieuwe regels"
+    assert_accessible(owner_page)

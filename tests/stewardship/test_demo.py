@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.places.models import Place
-from webapp.stewardship import demo, services
+from webapp.stewardship import demo
 from webapp.stewardship.models import PlaceOwner, Report, Suggestion
 
 
@@ -15,7 +15,7 @@ def test_demo_without_residents_is_skipped():
     assert "skipped" in demo.load(random.Random(1))
 
 
-def test_demo_fills_queues_and_co_owners(app, act_as, client):
+def test_demo_fills_queues_and_co_owners():
     from webapp.accounts import demo as accounts_demo
     from webapp.places import demo as places_demo
 

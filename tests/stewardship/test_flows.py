@@ -475,6 +475,17 @@ def test_subject_panel_for_an_initiative(app, client, act_as, make_user):
     assert db.session.scalars(select(Suggestion)).one().values == {"title": "Taalcafé Oost"}
 
 
+def test_place_page_includes_the_panel(client, act_as, make_place, resident, other):
+    place = make_place("Buurthuis Met Paneel", owner=resident)
+    page = client.get(f"/plekken/{place.id}").text
+    assert "Beheer door bewoners" in page and "Bewoner Een" in page
+    act_as(other)
+    page = client.get(f"/plekken/{place.id}").text
+    assert f"/beheer/place/{place.id}/meebeheren" in page and f"/beheer/place/{place.id}/voorstel" in page
+    form = client.get(f"/beheer/place/{place.id}/voorstel").text
+    assert 'value="Buurthuis Met Paneel"' in form
+
+
 def test_panel_actions_depend_on_the_user(app, make_place, resident, other, mod_ams):
     place = make_place(owner=resident)
     assert services.panel(resident, place)["can_edit"] and not services.panel(resident, place)["can_join"]
@@ -496,13 +507,24 @@ def test_payloads_are_shown_as_text(client, act_as, make_place, resident, other,
     proposal.created_by_id = resident.id
     db.session.commit()
     pages = []
+
+    def get(path):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        pages.append(response.text)
+
     act_as(resident)
-    pages += [client.get(f"/beheer/place/{place.id}").text, client.get("/plekken/mijn").text,
-              client.get(f"/plekken/{place.id}/geschiedenis").text, client.get(f"/plekken/{place.id}/bewerken").text]
+    for path in (f"/beheer/place/{place.id}", "/plekken/mijn", f"/plekken/{place.id}/geschiedenis",
+                 f"/plekken/{place.id}/bewerken"):
+        get(path)
+    # The place page (places package) includes our panel; its map script holds the name as JSON.
+    assert client.get(f"/plekken/{place.id}").status_code == 200
     act_as(mod_ams)
-    pages += [client.get("/moderatie").text]
+    get("/moderatie")
     act_as(other)
-    pages += [client.get(f"/beheer/place/{place.id}/melden").text, client.get(f"/beheer/place/{place.id}/voorstel").text]
+    for path in (f"/beheer/place/{place.id}/melden", f"/beheer/place/{place.id}/voorstel",
+                 f"/beheer/place/{place.id}/meebeheren"):
+        get(path)
     for html in pages:
         assert "<script>alert" not in html
         assert "<img src=x" not in html

@@ -139,10 +139,10 @@ def _fill_place_form(form, place: Place) -> None:
     form.cost.data = place.cost or ""
     for attribute in ATTRIBUTES:
         form[attribute.key].data = getattr(place, attribute.key)
-    if hasattr(form, "gemeente_code"):
+    if "gemeente_code" in form:
         form.gemeente_code.data = place.gemeente_code or ""
     point = services.lon_lat(place)
-    if point:
+    if point and "lat" in form:
         form.lon.data, form.lat.data = f"{point[0]:.6f}", f"{point[1]:.6f}"
 
 
