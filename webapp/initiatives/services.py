@@ -6,6 +6,7 @@ transaction per user action), except the CLI job `remind_stale`, which the CLI c
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -14,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from geoalchemy2.shape import to_shape
-from sqlalchemy import Float, cast, event, func, or_, select
+from sqlalchemy import Float, cast, event, func, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import contains_eager, lazyload
 
@@ -612,6 +613,7 @@ def whats_on(start: datetime, end: datetime, lon: float | None = None, lat: floa
         here = func.Geography(_point(lon, lat))
         distance = func.ST_Distance(func.Geography(where_location), here)
         stmt = stmt.add_columns(cast(distance, Float).label("distance")).where(
+            Activity.id.in_(_activities_near(lon, lat, radius)),
             func.ST_DWithin(func.Geography(where_location), here, radius))
     if theme:
         stmt = stmt.where(Initiative.themes.any_() == theme)
@@ -631,6 +633,23 @@ def whats_on(start: datetime, end: datetime, lon: float | None = None, lat: floa
             found.append(Found(instance, activity.initiative, activity.place, dist))
     found.sort(key=lambda f: (f.instance.start, f.distance if f.distance is not None else 0, f.instance.activity.id))
     return found[:limit]
+
+
+def _degrees(radius: float, lat: float) -> float:
+    """An upper bound of `radius` metres in degrees at this latitude (for the GiST bounding-box step)."""
+    return radius / (111_320 * max(0.01, math.cos(math.radians(min(89.0, abs(lat) + 1.0)))))
+
+
+def _activities_near(lon: float, lat: float, radius: float):
+    """Ids of activities whose place (or, without a place, whose initiative) lies in a box around the
+    point: two index scans on the geometry GiST indexes, combined in the same statement."""
+    box = _degrees(radius, lat)
+    point = _point(lon, lat)
+    at_places = (select(Activity.id).join(Place, Place.id == Activity.place_id)
+                 .where(func.ST_DWithin(Place.location, point, box)))
+    own = (select(Activity.id).join(Initiative, Initiative.id == Activity.initiative_id)
+           .where(Activity.place_id.is_(None), func.ST_DWithin(Initiative.location, point, box)))
+    return union_all(at_places, own)
 
 
 def _expand_with(activity: Activity, cancelled_dates: set[date], start, end, include_cancelled):
@@ -659,7 +678,8 @@ def search_initiatives(lon: float | None, lat: float | None, radius: float, them
         here = func.Geography(_point(lon, lat))
         distance = cast(func.ST_Distance(func.Geography(Initiative.location), here), Float)
         stmt = (stmt.add_columns(distance.label("distance"))
-                .where(func.ST_DWithin(func.Geography(Initiative.location), here, radius))
+                .where(func.ST_DWithin(Initiative.location, _point(lon, lat), _degrees(radius, lat)),
+                       func.ST_DWithin(func.Geography(Initiative.location), here, radius))
                 .order_by(distance, Initiative.id))
     else:
         stmt = stmt.add_columns(cast(None, Float)).order_by(Initiative.id)
