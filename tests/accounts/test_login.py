@@ -156,3 +156,29 @@ def test_empty_password_is_a_form_error(client, make_user, password):
     assert response.status_code == 400
     db.session.refresh(user)
     assert user.failed_logins == 0 or password.strip()
+
+
+@pytest.mark.committed
+def test_failed_logins_at_the_same_moment_all_count(app, make_user):
+    import threading
+
+    user = make_user()
+    email, uid = user.email, user.id
+    barrier = threading.Barrier(4)
+
+    def guess():
+        with app.app_context():
+            barrier.wait()
+            services.authenticate(email, "fout wachtwoord")
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=guess) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.expire_all()
+    from webapp.accounts.models import User
+
+    assert db.session.get(User, uid).failed_logins == 4
