@@ -175,3 +175,20 @@ def test_services_refuse_the_wrong_user(world):
         services.close_report(world["owner"], world["people"], "nee")
     with pytest.raises(services.PermissionDenied):
         services.request_join(world["other"], world["proposal"], "mag ik?")
+
+
+def test_admin_filters_the_queue_by_gemeente(client, act_as, world, make_user, make_place):
+    make_place("Wijkcentrum Domstad", status="proposed", where=(5.1214, 52.0907))
+    act_as(make_user("Beheerder", role="admin"))
+    page = client.get("/moderatie?gemeente=GM0344").text
+    assert "Wijkcentrum Domstad" in page and "Speeltuin Het Eiland" not in page
+    assert 'name="gemeente"' in page
+
+
+def test_mails_link_to_the_page_to_act_on(world):
+    from webapp.mail.models import OutboxMail
+
+    services.request_join(world["newcomer"], world["place"], "Ik help mee")
+    mail = db.session.scalars(db.select(OutboxMail).where(OutboxMail.kind == "stewardship.join_request")).one()
+    assert mail.to_address == world["owner"].email
+    assert mail.body.endswith(f"/beheer/place/{world['place'].id}")

@@ -451,8 +451,11 @@ def moderation():
     gemeente = request.args.get("gemeente") or None
     queue = services.moderation_queue(current_user, gemeente)
     names = dict(list_gemeenten())
+    mine = services.gemeenten_with_role(current_user, services.Role.MODERATOR)
+    choices = sorted(((code, names.get(code, code)) for code in (names if mine is None else mine)),
+                     key=lambda item: item[1])
     return render_template("stewardship/moderation.html", queue=queue, gemeente=gemeente, names=names,
-                           display=display, subject_url=subject_url)
+                           choices=choices, display=display, subject_url=subject_url)
 
 
 def _proposal_or_404(place_id: int) -> Place:

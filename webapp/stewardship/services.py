@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import opening_hours as _oh
-from flask import has_request_context
+from flask import current_app, has_request_context
 from flask_babel import gettext as _babel_gettext
 from geoalchemy2 import Geography
 from geoalchemy2.elements import WKTElement, _SpatialElement
@@ -277,13 +277,20 @@ def handlers_of(subject) -> list[User]:
     return active_owners(subject) or moderators_of(subject.gemeente_code)
 
 
-def _notify(users, subject_line: str, body: str, kind: str) -> None:
+def _notify(users, subject_line: str, body: str, kind: str, link: str | None = None) -> None:
+    """Mail each user once; `link` (a path) is added as a full address."""
+    if link:
+        body = f"{body}\n\n{current_app.config.get('PUBLIC_URL', '').rstrip('/')}{link}"
     seen = set()
     for user in users:
         if user is None or user.id in seen:
             continue
         seen.add(user.id)
         queue_mail_to_user(user, subject_line, body, kind)
+
+
+def _manage_path(subject) -> str:
+    return f"/beheer/{subject_type(subject)}/{subject.id}"
 
 
 def _now() -> datetime:
@@ -407,7 +414,7 @@ def propose_place(user, values: dict[str, Any], lon: float, lat: float, gemeente
     record_revision(place, user, changes, kind="create", note=note)
     _notify(moderators_of(gemeente_code), _("Nieuwe plek voorgesteld: %(name)s", name=place.name),
             _("Een bewoner stelde een nieuwe plek voor: %(name)s. Bekijk het voorstel in de moderatie.",
-              name=place.name), "stewardship.proposal")
+              name=place.name), "stewardship.proposal", link="/moderatie")
     log.info("place %s proposed by user %s in %s", place.id, user.id, gemeente_code)
     return place
 
@@ -420,7 +427,7 @@ def publish_place(moderator, place: Place) -> None:
                note="published")
     _notify(active_owners(place), _("Uw plek staat online: %(name)s", name=place.name),
             _("Goed nieuws: een moderator heeft %(name)s gepubliceerd. Iedereen kan de plek nu vinden.",
-              name=place.name), "stewardship.published")
+              name=place.name), "stewardship.published", link=f"/plekken/{place.id}")
     log.info("place %s published by user %s", place.id, moderator.id)
 
 
@@ -435,7 +442,7 @@ def reject_place(moderator, place: Place, reason: str) -> None:
                note="rejected")
     _notify(active_owners(place), _("Uw voorstel is niet geplaatst: %(name)s", name=place.name),
             _("Een moderator heeft uw voorstel %(name)s niet geplaatst. De reden:\n\n%(reason)s",
-              name=place.name, reason=reason), "stewardship.rejected")
+              name=place.name, reason=reason), "stewardship.rejected", link="/plekken/mijn")
     log.info("place %s rejected by user %s", place.id, moderator.id)
 
 
@@ -473,7 +480,7 @@ def request_join(user, subject, motivation: str) -> JoinRequest:
     db.session.flush()
     _notify(handlers_of(subject), _("Iemand wil mee beheren: %(name)s", name=subject_title(subject)),
             _("%(who)s wil mee beheren. Motivatie:\n\n%(text)s\n\nAccepteer of wijs af op de beheerpagina.",
-              who=user.public_name, text=motivation), "stewardship.join_request")
+              who=user.public_name, text=motivation), "stewardship.join_request", link=_manage_path(subject))
     log.info("user %s asks to co-own %s %s", user.id, subject_type(subject), subject.id)
     return request
 
@@ -493,7 +500,7 @@ def decide_join(actor, request: JoinRequest, accept: bool) -> None:
                         note="joined")
         _notify([requester], _("U beheert nu mee: %(name)s", name=subject_title(subject)),
                 _("Welkom! U bent nu mede-beheerder van %(name)s.", name=subject_title(subject)),
-                "stewardship.join_accepted")
+                "stewardship.join_accepted", link=_manage_path(subject))
     elif requester is not None:
         _notify([requester], _("Uw verzoek om mee te beheren: %(name)s", name=subject_title(subject)),
                 _("De beheerders van %(name)s hebben uw verzoek nu niet aangenomen.", name=subject_title(subject)),
@@ -530,12 +537,12 @@ def leave(user, subject, successor: User | None = None, to_moderators: bool = Fa
                             note="successor")
             _notify([successor], _("U beheert nu: %(name)s", name=subject_title(subject)),
                     _("%(who)s is gestopt als beheerder van %(name)s en heeft u gekozen om het over te nemen.",
-                      who=user.public_name, name=subject_title(subject)), "stewardship.successor")
+                      who=user.public_name, name=subject_title(subject)), "stewardship.successor", link=_manage_path(subject))
         else:
             _notify(moderators_of(subject.gemeente_code),
                     _("Geen beheerders meer: %(name)s", name=subject_title(subject)),
                     _("De laatste beheerder van %(name)s is gestopt. De moderatoren beheren het nu.",
-                      name=subject_title(subject)), "stewardship.to_moderators")
+                      name=subject_title(subject)), "stewardship.to_moderators", link=_manage_path(subject))
     _remove_owner_row(subject, user)
     record_revision(subject, user, {"owners": {"old": user.public_name, "new": None}}, kind="owner", note="left")
     log.info("user %s left %s %s (successor=%s, to_moderators=%s)", user.id, subject_type(subject), subject.id,
@@ -556,7 +563,7 @@ def moderator_add_owner(moderator, subject, user: User) -> None:
                     note="added by moderator")
     _notify([user], _("U beheert nu mee: %(name)s", name=subject_title(subject)),
             _("Een moderator heeft u mede-beheerder gemaakt van %(name)s.", name=subject_title(subject)),
-            "stewardship.owner_added")
+            "stewardship.owner_added", link=_manage_path(subject))
     log.info("moderator %s added user %s to %s %s", moderator.id, user.id, subject_type(subject), subject.id)
 
 
@@ -609,7 +616,7 @@ def suggest_edit(user, subject, values: dict[str, Any], note: str = "") -> Sugge
     db.session.flush()
     _notify(handlers_of(subject), _("Voorstel voor een wijziging: %(name)s", name=subject_title(subject)),
             _("%(who)s stelt een wijziging voor. Neem het over of wijs het af op de beheerpagina.",
-              who=user.public_name), "stewardship.suggestion")
+              who=user.public_name), "stewardship.suggestion", link=_manage_path(subject))
     log.info("user %s suggested %s for %s %s", user.id, sorted(changed), subject_type(subject), subject.id)
     return suggestion
 
@@ -700,11 +707,11 @@ def report(user, subject, category: str, text: str) -> Report:
     if category == "people_safety":
         _notify(moderators_of(subject.gemeente_code), _("Melding over veiligheid: %(name)s", name=subject_title(subject)),
                 _("Er is een melding over de veiligheid van mensen bij %(name)s. Bekijk die in de moderatie.",
-                  name=subject_title(subject)), "stewardship.report_people")
+                  name=subject_title(subject)), "stewardship.report_people", link="/moderatie")
     else:
         _notify(handlers_of(subject), _("Nieuwe melding: %(name)s", name=subject_title(subject)),
                 _("Iemand meldt een probleem bij %(name)s. Bekijk de melding op de beheerpagina.",
-                  name=subject_title(subject)), "stewardship.report")
+                  name=subject_title(subject)), "stewardship.report", link=_manage_path(subject))
     if category == "inappropriate" and not subject.hidden:
         reporters = db.session.scalar(select(func.count(func.distinct(Report.user_id))).where(
             Report.subject_type == subject_type(subject), Report.subject_id == subject.id,
@@ -726,10 +733,10 @@ def _hide_after_reports(subject) -> None:
     _notify(active_owners(subject), _("Tijdelijk verborgen: %(name)s", name=title),
             _("%(n)s bewoners meldden dat %(name)s ongepaste inhoud heeft. Daarom is het tijdelijk verborgen. "
               "Een moderator kijkt ernaar en beslist. U hoort het resultaat.", n=HIDE_AFTER_REPORTERS, name=title),
-            "stewardship.hidden")
+            "stewardship.hidden", link=_manage_path(subject))
     _notify(moderators_of(subject.gemeente_code), _("Verborgen na meldingen: %(name)s", name=title),
             _("%(name)s is verborgen na meldingen over ongepaste inhoud. Beslis in de moderatie.", name=title),
-            "stewardship.hidden_moderators")
+            "stewardship.hidden_moderators", link="/moderatie")
     log.warning("%s %s hidden after %s reports", subject_type(subject), subject.id, HIDE_AFTER_REPORTERS)
 
 
