@@ -174,3 +174,24 @@ def test_api_bad_input_names_the_parameter(client, query, param):
 def test_openapi_lists_the_initiatives_api(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/initiatives" in paths and "/api/v1/initiatives/{initiative_id}" in paths
+
+
+def test_outdoor_initiative_is_found_by_its_own_location(make_user, add_activity):
+    owner = make_user()
+    walk = services.create_initiative(owner, {"title": "Wandelgroep 65+", "summary": "Samen wandelen.",
+                                              "status": "active", "location_name": "Ingang Oosterpark"},
+                                      own_location=(4.9180, 52.3590), now=NOW)
+    db.session.commit()
+    add_activity(walk, owner, starts_on=date(2026, 10, 21), start=time(10), end=time(11))
+    found = services.whats_on(NOW, NOW + timedelta(days=7), *AMSTERDAM, 1000)
+    assert [(f.initiative.title, f.place) for f in found] == [("Wandelgroep 65+", None)]
+    assert 100 < found[0].distance < 300
+    assert services.whats_on(NOW, NOW + timedelta(days=7), *UTRECHT, 5000) == []
+
+
+def test_pages_render_in_english(client, neighbourhood):
+    client.set_cookie("lang", "en")
+    knit = neighbourhood["knit"]
+    for url in (f"/initiatieven/{knit.id}", f"/wat-is-er-te-doen?gemeente=GM0363",
+                f"/initiatieven/{knit.id}/poster"):
+        assert client.get(url).status_code == 200, url
