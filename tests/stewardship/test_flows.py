@@ -536,3 +536,29 @@ def test_history_rows_count(make_place, resident):
     place = make_place(owner=resident)
     services.edit_subject(resident, place, {"seating": "yes"}, place.version)
     assert db.session.scalar(select(func.count(Revision.id))) == 1
+
+
+def test_saving_an_unchanged_form_records_nothing(client, act_as, make_place, resident):
+    place = make_place("Buurthuis Stil", owner=resident, description="Zo blijft het")
+    act_as(resident)
+    form_page = client.get(f"/plekken/{place.id}/bewerken")
+    assert form_page.status_code == 200 and 'value="52.373100"' in form_page.text
+    response = client.post(f"/plekken/{place.id}/bewerken", data=_edit_form(place, description="Zo blijft het"))
+    assert response.status_code == 302
+    assert services.history(place) == []
+    assert db.session.get(Place, place.id).version == 1
+
+
+def test_edit_with_a_missing_version_is_a_400(client, act_as, make_place, resident):
+    place = make_place(owner=resident)
+    act_as(resident)
+    data = _edit_form(place)
+    data.pop("version")
+    assert client.post(f"/plekken/{place.id}/bewerken", data=data).status_code == 400
+
+
+def test_unknown_subject_type_and_id_are_404(client, act_as, resident):
+    act_as(resident)
+    assert client.get("/beheer/gemeente/1/geschiedenis").status_code == 404
+    assert client.get("/beheer/place/999999/geschiedenis").status_code == 404
+    assert client.post("/beheer/place/999999/melden", data={"category": "wrong_info", "text": "x"}).status_code == 404

@@ -7,6 +7,9 @@
   var form = document.getElementById("stw-place-form");
   if (!form) { return; }
   var lat = form.querySelector("[name=lat]");
+  /* Possible duplicates or a conflict: move the focus there, so it is read out first. */
+  var notice = document.getElementById("dup-heading") || document.getElementById("conflict");
+  if (notice) { notice.focus(); }
   var lon = form.querySelector("[name=lon]");
 
   /* --- location ------------------------------------------------------------------------ */
