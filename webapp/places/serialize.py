@@ -5,7 +5,7 @@ import csv
 import io
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 from geoalchemy2.shape import to_shape
 from shapely import wkt as shapely_wkt
 
@@ -14,8 +14,10 @@ from webapp.places.attributes import ATTRIBUTE_KEYS
 from webapp.places.models import Place
 
 
-def lonlat(place: Place) -> tuple[float, float]:
-    """(lon, lat) from the loaded WKB, without a query."""
+def lonlat(place) -> tuple[float, float]:
+    """(lon, lat): from a search row's lon/lat columns, or from a Place's loaded WKB (no query)."""
+    if hasattr(place, "lon"):
+        return place.lon, place.lat
     value = place.location
     if isinstance(value, str):   # set in this session as EWKT ("SRID=4326;POINT(x y)"), not yet reloaded
         pt = shapely_wkt.loads(value.split(";", 1)[-1])
@@ -30,6 +32,14 @@ def visible_attributes(place: Place) -> dict[str, str]:
     if place.toilets == "no":
         values.pop("toilets_wheelchair")
     return values
+
+
+def place_url(place_id: int) -> str:
+    """The public URL of a place page (url_for once per request, then string work: it is called per row)."""
+    prefix = g.get("_place_url_prefix")
+    if prefix is None:
+        prefix = g._place_url_prefix = url_for("places.detail", place_id=0, _external=True)[:-1]
+    return f"{prefix}{place_id}"
 
 
 def properties(place: Place, distance: float | None = None, open_state: str | None = None) -> dict[str, Any]:
@@ -56,7 +66,7 @@ def properties(place: Place, distance: float | None = None, open_state: str | No
         "attribute_meta": place.attribute_meta or {},
         "osm_id": place.osm_id,
         "updated_at": place.updated_at.isoformat() if place.updated_at else None,
-        "url": url_for("places.detail", place_id=place.id, _external=True),
+        "url": place_url(place.id),
     }
     if distance is not None:
         props["distance_m"] = round(distance, 1)
@@ -124,7 +134,7 @@ def a11yjson(place: Place, distance: float | None = None) -> dict[str, Any]:
         "phoneNumber": place.phone or None,
         "emailAddress": place.email or None,
         "placeWebsiteUrl": place.website or None,
-        "infoPageUrl": url_for("places.detail", place_id=place.id, _external=True),
+        "infoPageUrl": place_url(place.id),
         "openingHours": place.opening_hours or None,
         "accessibility": _clean(accessibility),
         "distance_m": round(distance, 1) if distance is not None else None,
@@ -167,7 +177,7 @@ def csv_text(places: list[Place]) -> str:
             "languages": ";".join(place.languages or []), "audience": ";".join(place.audience or []),
             "activities": ";".join(place.activities or []), "host_name": place.host_name,
             "updated_at": place.updated_at.isoformat() if place.updated_at else "",
-            "url": url_for("places.detail", place_id=place.id, _external=True),
+            "url": place_url(place.id),
         }
         if place.toilets == "no":
             row["toilets_wheelchair"] = ""
