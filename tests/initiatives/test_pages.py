@@ -296,3 +296,14 @@ def test_own_location_needs_a_point(client, login, make_user):
         "location_name": "Bij de vijver", "lat": "48.85", "lon": "2.35"})
     assert outside.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(Initiative)) == 0
+
+
+def test_place_page_shows_initiatives_held_there(client, app, make_user, make_initiative, add_activity):
+    if "places.detail" not in app.view_functions:  # pragma: no cover - the places package is built in parallel
+        return
+    owner = make_user()
+    initiative = make_initiative(owner)
+    add_activity(initiative, owner, starts_on=date.today())
+    html = client.get(f"/plekken/{initiative.places[0].id}").get_data(as_text=True)
+    assert "Initiatieven op deze plek" in html and "Breiclub De Steek" in html
+    assert f"/plekken/{initiative.places[0].id}/poster" in html

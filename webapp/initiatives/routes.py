@@ -54,7 +54,8 @@ def detail(initiative_id: int):
     may_edit = stewardship.can_edit(current_user, initiative)
     return render_template(
         "initiatives/detail.html", initiative=initiative, subject=initiative, may_edit=may_edit,
-        upcoming=services.upcoming(initiative, now, limit=8), stale_since=services.stale_since(initiative, now),
+        upcoming=services.upcoming(initiative, now, limit=8),
+        is_owner=stewardship.is_owner(current_user, initiative), stale_since=services.stale_since(initiative, now),
         participation=services.participation_of(initiative, current_user),
         participant_count=len(services.participants(initiative, current_user)) if may_edit else None,
         owners=stewardship.owners_of(initiative), action_form=SimpleForm(),
