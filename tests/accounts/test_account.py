@@ -19,6 +19,7 @@ STATE_CHANGING = [
     ("/account/gegevens", {"profile-display_name": "Nieuwe naam", "profile-preferred_locale": "en"}),
     ("/account/wachtwoord", {"pw-current_password": PASSWORD, "pw-new_password": NEW}),
     ("/account/verwijderen", {"password": PASSWORD, "understood": "y"}),
+    ("/account/email", {"em-new_email": "ander@example.org", "em-password": PASSWORD}),
 ]
 
 

@@ -21,6 +21,10 @@ bp.add_url_rule("/wachtwoord-herstellen/<token>", "reset_password", routes.reset
 bp.add_url_rule("/account", "account", routes.account)
 bp.add_url_rule("/account/gegevens", "update_profile", routes.update_profile, methods=["POST"])
 bp.add_url_rule("/account/wachtwoord", "change_password", routes.change_password, methods=["POST"])
+bp.add_url_rule("/account/email", "change_email", routes.change_email, methods=["POST"])
+bp.add_url_rule("/account/email/<token>", "confirm_email_change", routes.confirm_email_change)
+bp.add_url_rule("/account/email-terug/<token>", "undo_email_change", routes.undo_email_change,
+                methods=["GET", "POST"])
 bp.add_url_rule("/account/download", "download_data", routes.download_data)
 bp.add_url_rule("/account/verwijderen", "delete_account", routes.delete_account, methods=["GET", "POST"])
 bp.add_url_rule("/beheer/rollen", "roles", routes.roles)

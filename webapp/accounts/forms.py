@@ -97,6 +97,11 @@ class ChangePasswordForm(FlaskForm):
     new_password = _new_password_field(_l("Nieuw wachtwoord"))
 
 
+class ChangeEmailForm(FlaskForm):
+    new_email = _email_field(_l("Nieuw e-mailadres"), strict=True)
+    password = _current_password_field(_l("Uw wachtwoord"))
+
+
 LOCALE_CHOICES = [("", _l("Zoals mijn browser")), ("nl", "Nederlands"), ("en", "English")]
 
 

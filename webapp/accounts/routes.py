@@ -13,7 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.accounts import services
 from webapp.accounts.export import export_user_data
-from webapp.accounts.forms import (ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm, GrantRoleForm,
+from webapp.accounts.forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm, GrantRoleForm,
                                    LoginForm, ProfileForm, RegisterForm, ResetPasswordForm)
 from webapp.accounts.models import Role
 from webapp.accounts.permissions import is_admin
@@ -184,14 +184,15 @@ def reset_password(token: str):
 
 # --- the account page ------------------------------------------------------------------------------
 
-def _account_page(profile_form=None, password_form=None, status=200):
+def _account_page(profile_form=None, password_form=None, email_form=None, status=200):
     user = current_user._get_current_object()
     if profile_form is None:
         profile_form = ProfileForm(formdata=None, prefix="profile", display_name=user.display_name,
                                    preferred_locale=user.preferred_locale or "")
     password_form = password_form or ChangePasswordForm(formdata=None, prefix="pw")
+    email_form = email_form or ChangeEmailForm(formdata=None, prefix="em")
     return render_template("accounts/account.html", user=user, profile_form=profile_form,
-                           password_form=password_form), status
+                           password_form=password_form, email_form=email_form), status
 
 
 @login_required
@@ -240,6 +241,60 @@ def change_password():
             flash(_("Uw wachtwoord is veranderd. Op andere apparaten moet u opnieuw inloggen."), "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form, status=400)
+
+
+@login_required
+@no_store
+@limiter.limit(RESET_LIMIT_IP, methods=["POST"])
+def change_email():
+    form = ChangeEmailForm(prefix="em")
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user._get_current_object(), form.new_email.data,
+                                          form.password.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            _add_error(form, exc, "new_email", rename={"email": "new_email"})
+        else:
+            db.session.commit()
+            flash(_("We hebben een mail gestuurd naar %(email)s. Klik op de link in die mail. "
+                    "Tot dan blijft uw oude adres gelden.", email=form.new_email.data.strip()), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(email_form=form, status=400)
+
+
+@no_store
+def confirm_email_change(token: str):
+    try:
+        services.confirm_email_change(token)
+    except services.TokenError as exc:
+        db.session.rollback()
+        return render_template("accounts/token_invalid.html", message=str(exc), purpose="email",
+                               expired=exc.expired), 400
+    db.session.commit()
+    flash(_("Uw nieuwe e-mailadres is bevestigd."), "success")
+    return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+
+
+@no_store
+def undo_email_change(token: str):
+    try:
+        services.user_for_email_undo(token)
+    except services.TokenError as exc:
+        return render_template("accounts/token_invalid.html", message=str(exc), purpose="email",
+                               expired=exc.expired), 400
+    if request.method == "POST":
+        try:
+            services.undo_email_change(token)
+        except services.TokenError as exc:
+            db.session.rollback()
+            return render_template("accounts/token_invalid.html", message=str(exc), purpose="email",
+                                   expired=exc.expired), 400
+        db.session.commit()
+        logout_user()
+        flash(_("Uw account heeft zijn oude e-mailadres terug. Kies nu een nieuw wachtwoord."), "success")
+        return redirect(url_for("accounts.forgot_password"))
+    return render_template("accounts/undo_email.html")
 
 
 @login_required
