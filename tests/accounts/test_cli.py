@@ -79,3 +79,18 @@ def test_grant_and_revoke(runner, make_user):
 def test_grant_to_unknown_address(runner):
     result = runner.invoke(args=["users", "grant", "--email", "niemand@example.org", "--role", "admin"])
     assert result.exit_code != 0 and "no account" in result.output
+
+
+def test_purge_unconfirmed(runner, make_user):
+    from datetime import datetime, timedelta, timezone
+
+    old_unconfirmed, new_unconfirmed, old_confirmed = make_user(confirmed=False), make_user(confirmed=False), make_user()
+    long_ago = datetime.now(timezone.utc) - timedelta(days=31)
+    old_unconfirmed.created_at = long_ago
+    old_confirmed.created_at = long_ago
+    db.session.commit()
+    ids = (old_unconfirmed.id, new_unconfirmed.id, old_confirmed.id)
+    result = runner.invoke(args=["users", "purge-unconfirmed"])
+    assert result.exit_code == 0 and "1 unconfirmed" in result.output
+    db.session.expire_all()
+    assert [db.session.get(User, i) is not None for i in ids] == [False, True, True]

@@ -100,5 +100,16 @@ def list_roles(gemeente: str | None) -> None:
         click.echo(f"{g.role:10} {g.gemeente_code or '-':7} {g.user.email or '(deleted)'}  {g.user.display_name}")
 
 
+@users_cli.command("purge-unconfirmed")
+@click.option("--days", default=30, show_default=True, help="Keep unconfirmed sign-ups this many days.")
+def purge_unconfirmed(days: int) -> None:
+    """Remove sign-ups that never confirmed their address (run daily)."""
+    from datetime import timedelta
+
+    removed = services.purge_unconfirmed(keep=timedelta(days=days))
+    db.session.commit()
+    click.echo(f"{removed} unconfirmed sign-ups removed")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)

@@ -490,6 +490,33 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> No
     log.info("user %s deleted their account", user.id)
 
 
+UNCONFIRMED_KEEP = timedelta(days=30)
+
+
+def purge_unconfirmed(now: datetime | None = None, keep: timedelta = UNCONFIRMED_KEEP) -> int:
+    """Remove sign-ups whose address was never confirmed within `keep` (they could never log in, so they
+    made nothing). A row something still points at is emptied instead of deleted. The caller commits."""
+    from webapp.mail.services import forget_address
+
+    cutoff = (now or _utcnow()) - keep
+    stale = db.session.scalars(select(User).where(User.email_confirmed_at.is_(None), User.deleted_at.is_(None),
+                                                  User.email.is_not(None), User.created_at < cutoff)).all()
+    for user in stale:
+        address = user.email
+        try:
+            with db.session.begin_nested():
+                db.session.delete(user)
+        except IntegrityError:
+            user.email = None
+            user.password_hash = None
+            user.display_name = "-"
+            user.deleted_at = now or _utcnow()
+        forget_address(address or "")
+    if stale:
+        log.info("%s unconfirmed sign-ups removed", len(stale))
+    return len(stale)
+
+
 # --- roles -----------------------------------------------------------------------------------------
 
 def gemeente_exists(code: str | None) -> bool:
