@@ -130,3 +130,13 @@ def test_use_my_location(new_page, places, live_server):
     page.wait_for_url("**lat=*")
     assert f"lat={DAM[1]:.5f}" in page.url and "gemeente" not in page.url
     assert page.locator(".place-card h3").first.inner_text() == "Buurthuis De Linde"
+
+
+@pytest.mark.browser
+def test_use_my_location_refused_says_what_to_do(new_page, places):
+    page = new_page(viewport=PHONE)   # no geolocation permission granted
+    page.goto("/")
+    page.get_by_role("button", name="Gebruik mijn locatie").click()
+    status = page.locator("[data-geo-status]")
+    status.filter(has_text="Kies een gemeente").wait_for()
+    assert "lat=" not in page.url

@@ -1,6 +1,6 @@
 /* "Gebruik mijn locatie": asks for the position only when tapped, puts it in the URL and searches.
    The position is never sent anywhere but this search (and never stored). Without JS the button
-   stays hidden and the gemeente picker works on its own. */
+   stays hidden and the gemeente picker works on its own. Messages come translated from the page. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-places-search]");
@@ -15,7 +15,7 @@
 
   button.addEventListener("click", function () {
     button.disabled = true;
-    say(button.getAttribute("data-wait") || "Even zoeken waar u bent…");
+    say(box.getAttribute("data-msg-wait"));
     navigator.geolocation.getCurrentPosition(function (pos) {
       var data = new FormData(form);
       var params = new URLSearchParams();
@@ -29,9 +29,7 @@
       window.location.assign(form.getAttribute("action") + "?" + params.toString());
     }, function (err) {
       button.disabled = false;
-      say(err && err.code === 1
-        ? "U gaf geen toestemming om uw locatie te gebruiken. Kies een gemeente."
-        : "Uw locatie is niet gevonden. Kies een gemeente.");
+      say(box.getAttribute(err && err.code === 1 ? "data-msg-denied" : "data-msg-failed"));
     }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
   });
 })();
