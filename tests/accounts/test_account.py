@@ -214,3 +214,11 @@ def test_delete_hooks_run(make_user):
     finally:
         services._DELETE_HOOKS.pop()
     assert seen == [email]
+
+
+def test_public_name_without_a_request():
+    """Commands (no request, so no browser language) can show a deleted user's name too."""
+    from datetime import datetime, timezone
+
+    assert User(display_name="Kees B.").public_name == "Kees B."
+    assert User(display_name="-", deleted_at=datetime.now(timezone.utc)).public_name == "Oud-bewoner"

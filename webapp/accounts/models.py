@@ -56,7 +56,10 @@ class User(UserMixin, db.Model):
             return self.display_name
         from flask_babel import gettext
 
-        return gettext("Oud-bewoner")
+        try:
+            return gettext("Oud-bewoner")
+        except RuntimeError:  # no request to choose a language from (e.g. a command): the msgid is Dutch
+            return "Oud-bewoner"
 
     @property
     def is_deleted(self) -> bool:
