@@ -181,7 +181,7 @@ def search_sql(app_url: sa.URL):
 
     def compile_for(lon, lat, **filters):
         params = searching.parse_params(MultiDict({"lat": str(lat), "lon": str(lon), **filters}))
-        stmt = searching.build_query(params, searching.point(lon, lat), searching.fetch_size(params))
+        stmt = searching.build_query(params, lon, lat, searching.fetch_size(params))
         return str(stmt.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
     return compile_for
 

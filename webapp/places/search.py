@@ -17,11 +17,12 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ARRAY, Select, String, and_, func, select, type_coerce
+from sqlalchemy import ARRAY, Float, Integer, Select, String, and_, bindparam, func, select, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import NullType
 from sqlalchemy.dialects.postgresql import array
@@ -243,45 +244,72 @@ def _result_columns() -> list:
     return columns
 
 
-def build_query(params: SearchParams, centre=None, fetch: int | None = None) -> Select:
-    """The one search statement. `centre` is a geography expression (a point or a subquery).
+def _shape(params: SearchParams) -> tuple:
+    """What decides the statement's SQL text (values are bound parameters)."""
+    return (params.effective_radius() is not None, bool(params.gemeente and not params.has_position),
+            bool(params.categories), params.free, tuple(params.needs), bool(params.audiences),
+            bool(params.languages), params.newcomers, params.wants_open)
 
-    Rows have the Place column names as attributes (plus lon, lat and distance)."""
+
+@lru_cache(maxsize=512)
+def _statement(shape: tuple) -> Select:
+    """The search statement for one shape of filters, built once (building costs more than running)."""
+    with_radius, in_gemeente, categories, free, needs, audiences, languages, newcomers, wants_open = shape
+    centre = func.geography(func.ST_SetSRID(func.ST_MakePoint(bindparam("lon", type_=Float),
+                                                              bindparam("lat", type_=Float)), 4326))
     place_geog = geography(Place.location)
     conditions = [public_filter()]
-    columns = _result_columns()
-    if centre is not None:
-        columns.append(func.ST_Distance(place_geog, centre, False).label("distance"))
-        radius = params.effective_radius()
-        if radius is not None:
-            conditions.append(func.ST_DWithin(place_geog, centre, radius, False))
-    if params.gemeente and not params.has_position:
-        conditions.append(Place.gemeente_code == params.gemeente)
-    if params.categories:
-        conditions.append(Place.category.in_(params.categories))
-    if params.free:
+    columns = _result_columns() + [func.ST_Distance(place_geog, centre, False).label("distance")]
+    if with_radius:
+        conditions.append(func.ST_DWithin(place_geog, centre, bindparam("radius", type_=Float), False))
+    if in_gemeente:
+        conditions.append(Place.gemeente_code == bindparam("gemeente", type_=String))
+    if categories:
+        conditions.append(Place.category.in_(bindparam("categories", expanding=True)))
+    if free:
         conditions.append(Place.cost == "free")
-    for key in params.needs:
+    for key in needs:
         conditions.append(getattr(Place, key) == "yes")
-    if params.audiences:
-        conditions.append(Place.audience.op("&&")(array(params.audiences, type_=String)))
-    if params.languages:
-        conditions.append(Place.languages.op("&&")(array(params.languages, type_=String)))
-    if params.newcomers:
+    if audiences:
+        conditions.append(Place.audience.op("&&")(bindparam("audiences", type_=ARRAY(String))))
+    if languages:
+        conditions.append(Place.languages.op("&&")(bindparam("languages", type_=ARRAY(String))))
+    if newcomers:
         conditions.extend([
             Place.activities.op("@>")(array(["walk_in"], type_=String)),
             Place.cost.in_(("free", "contribution")),
             Place.host_present == "yes",
             Place.house_rules_published == "yes",
         ])
-    if params.wants_open:
+    if wants_open:
         conditions.append(Place.opening_hours != "")
-    stmt = select(*columns).where(*conditions)
-    if centre is not None:
-        stmt = stmt.order_by(place_geog.op("<->")(centre))
-    else:
-        stmt = stmt.order_by(Place.name, Place.id)
-    return stmt.limit(fetch or params.limit)
+    return (select(*columns).where(*conditions)
+            .order_by(place_geog.op("<->")(centre))
+            .limit(bindparam("fetch", type_=Integer)))
+
+
+def query_and_values(params: SearchParams, lon: float, lat: float, fetch: int | None = None) -> tuple[Select, dict]:
+    """The one search statement and its values. Rows have the Place column names as attributes,
+    plus lon, lat and distance (metres from lon/lat)."""
+    values = {"lon": lon, "lat": lat, "fetch": fetch or params.limit}
+    radius = params.effective_radius()
+    if radius is not None:
+        values["radius"] = radius
+    if params.gemeente and not params.has_position:
+        values["gemeente"] = params.gemeente
+    if params.categories:
+        values["categories"] = list(params.categories)
+    if params.audiences:
+        values["audiences"] = list(params.audiences)
+    if params.languages:
+        values["languages"] = list(params.languages)
+    return _statement(_shape(params)), values
+
+
+def build_query(params: SearchParams, lon: float, lat: float, fetch: int | None = None) -> Select:
+    """The statement with its values bound in (for EXPLAIN, the benchmark and literal SQL)."""
+    stmt, values = query_and_values(params, lon, lat, fetch)
+    return stmt.params(**values)
 
 
 def fetch_size(params: SearchParams) -> int:
@@ -310,9 +338,8 @@ def search(params: SearchParams) -> SearchResult:
     else:
         raise ApiError(_("Kies een plek: geef lat en lon op, of een gemeente."), code="missing", param="lat")
 
-    centre = point(*centre_lonlat)
     fetch = fetch_size(params)
-    rows = read_rows(build_query(params, centre, fetch))
+    rows = read_rows(*query_and_values(params, *centre_lonlat, fetch))
     at = params.open_at
     hits = []
     for row in rows:
@@ -326,7 +353,7 @@ def search(params: SearchParams) -> SearchResult:
     return SearchResult(params, hits, centre_lonlat, gemeente_name, more)
 
 
-def read_rows(stmt) -> list:
+def read_rows(stmt, values: dict | None = None) -> list:
     """Run a read-only statement with as few round trips as possible: plain Core rows (no ORM
     loading), and when the request has no transaction yet, on an autocommit connection (no BEGIN
     and ROLLBACK around one SELECT). Inside a transaction (tests, or a request that already used
@@ -335,8 +362,8 @@ def read_rows(stmt) -> list:
     bind = db.session.get_bind()
     if isinstance(bind, Engine) and not db.session().in_transaction():
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return conn.execute(stmt).all()
-    return db.session.connection().execute(stmt).all()
+            return conn.execute(stmt, values or {}).all()
+    return db.session.connection().execute(stmt, values or {}).all()
 
 
 def get_public(place_id: int) -> Place | None:
@@ -356,7 +383,7 @@ def gemeente_places(code: str) -> tuple[Gemeente | None, list[Place]]:
 
 def literal_sql(params: SearchParams, lon: float, lat: float) -> str:
     """The search statement as plain SQL with the values inlined (for EXPLAIN and the benchmark)."""
-    stmt = build_query(params, point(lon, lat), fetch_size(params))
+    stmt = build_query(params, lon, lat, fetch_size(params))
     return str(stmt.compile(dialect=db.engine.dialect if db else None, compile_kwargs={"literal_binds": True}))
 
 
