@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -110,8 +112,24 @@ def _isolate(request, app):
         ctx.pop()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests don't share `g` with each other.
+
+    The test's own app context stays pushed (for database access), so without this every request
+    would reuse its `g`, including Flask-Login's cached user: switching users mid-test would silently
+    keep the first one.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for key in list(vars(g)):
+                g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
