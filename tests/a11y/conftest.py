@@ -66,3 +66,6 @@ def page_as(new_page, demo_world):
         return page
 
     return make
+
+
+from tests.a11y.keyboard import keyboard  # noqa: E402,F401  (the `keyboard` fixture)
