@@ -259,6 +259,23 @@ class HttpWorker:
         conn.close()
 
 
+def process_cpu_seconds(root_pid: int) -> float:
+    """utime + stime of a process and its children (the gunicorn master and workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        if pid == root_pid or ppid == root_pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def start_gunicorn(app_url: sa.URL, port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": app_url.render_as_string(hide_password=False), "RATELIMIT_ENABLED": "0"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
@@ -346,7 +363,8 @@ def main() -> None:
     levels = [int(c) for c in args.concurrency.split(",")]
 
     print(f"# nearby benchmark · {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
-          f"{os.cpu_count()} CPUs · {platform.processor() or platform.machine()} · Python {platform.python_version()}")
+          f"{os.cpu_count()} CPUs · {platform.processor() or platform.machine()} · Python {platform.python_version()} · "
+          f"load average {os.getloadavg()[0]:.1f}")
     url, reused = create_database(server, args.db, args.reuse)
     try:
         if not reused:
@@ -380,10 +398,13 @@ def main() -> None:
             run_load(HttpWorker(port, paths), 2, 3)
             results = {}
             for c in levels:
-                log(f"raw SQL, concurrency {c}")
+                log(f"raw SQL, concurrency {c} (load average {os.getloadavg()[0]:.1f})")
                 results[("sql", c)] = run_load(SqlWorker(url, statements), c, args.duration)
-                log(f"API via gunicorn, concurrency {c}")
+                log(f"API via gunicorn, concurrency {c} (load average {os.getloadavg()[0]:.1f})")
+                cpu_before = process_cpu_seconds(proc.pid)
                 results[("api", c)] = run_load(HttpWorker(port, paths), c, args.duration)
+                results[("api", c)]["cpu_ms"] = ((process_cpu_seconds(proc.pid) - cpu_before) * 1000
+                                                 / max(1, results[("api", c)]["n"]))
             log("JIT on vs off (raw SQL, concurrency 1)")
             jit_on = run_load(SqlWorker(url, statements, jit=True), 1, args.duration / 2)
             jit_off = run_load(SqlWorker(url, statements, jit=False), 1, args.duration / 2)
@@ -391,6 +412,7 @@ def main() -> None:
             jit_on_wide = run_load(SqlWorker(url, gemeente_sql, jit=True), 1, args.duration / 2)
             jit_off_wide = run_load(SqlWorker(url, gemeente_sql, jit=False), 1, args.duration / 2)
             weight = page_weight(port)
+            log(f"done (load average {os.getloadavg()[0]:.1f})")
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -407,7 +429,8 @@ def main() -> None:
         for c in levels:
             a, b = results[("sql", c)], results[("api", c)]
             print(f"ratio (b)/(a) at concurrency {c}: throughput {b['rps'] / a['rps']:.2f} "
-                  f"(target >= 0.25), p95 {b['p95'] / a['p95']:.1f}x")
+                  f"(target >= 0.25), p95 {b['p95'] / a['p95']:.1f}x; gunicorn CPU per API request "
+                  f"{b['cpu_ms']:.1f} ms")
         print()
         print("| JIT (raw SQL, c=1) | p50 ms | p95 ms | req/s |")
         print("| --- | ---: | ---: | ---: |")

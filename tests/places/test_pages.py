@@ -69,13 +69,22 @@ def test_newcomers_one_tap(client, make_place):
 
 @pytest.mark.parametrize("query,field", [("lat=100&lon=4", "gemeente"), ("lat=52&lon=4&radius=0", "radius"),
                                          ("lat=52&lon=4&category=kroeg", "category-community_centre"),
-                                         ("gemeente=GM9999", "gemeente"), ("lat=52&lon=4&limit=999", "limit")])
+                                         ("gemeente=GM9999", "gemeente"), ("lat=52&lon=4&limit=999", "search-submit")])
 def test_bad_input_is_a_friendly_400(client, query, field):
     response = client.get(f"/plekken?{query}")
     assert response.status_code == 400
     page = html(response)
     assert 'role="alert"' in page and f'href="#{field}"' in page
     assert page.count("<h1") == 1
+
+
+def test_a_wrong_value_keeps_the_other_choices(client):
+    response = client.get(f"/plekken?lat={DAM[1]}&lon={DAM[0]}&radius=99999&category=library&need=hearing_loop")
+    assert response.status_code == 400
+    page = html(response)
+    assert re.search(r'id="category-library"[^>]*checked', page)
+    assert re.search(r'id="need-hearing_loop"[^>]*checked', page)
+    assert f'name="lat" value="{DAM[1]:.5f}"' in page
 
 
 def test_show_more_link(client, make_place):

@@ -20,8 +20,9 @@ from webapp.security import csp_nonce
 PAGE_SIZE = 30
 MAP_VIEW = "kaart"
 # Which form control to link to from an error about a query parameter.
-PARAM_FIELD = {"lat": "gemeente", "lon": "gemeente", "need": "need-wheelchair", "category": "category-community_centre",
-               "audience": "audience-everyone", "open_now": "open_now", "free": "free", "newcomers": "newcomers"}
+PARAM_FIELD = {"lat": "gemeente", "lon": "gemeente", "gemeente": "gemeente", "radius": "radius",
+               "need": "need-wheelchair", "category": "category-community_centre", "audience": "audience-everyone",
+               "language": "language", "open_now": "open_now", "free": "free"}
 
 
 def _query_without(args: MultiDict, *drop: str, **overrides) -> str:
@@ -55,6 +56,22 @@ def _open_text(state: str) -> dict:
             "unknown": {"cls": "", "icon": "?", "text": _("Open of dicht: onbekend")}}[state]
 
 
+def _keep_what_is_valid(args: MultiDict, bad: str | None) -> searching.SearchParams:
+    """The filters minus the wrong ones, so the form shows again what the user chose."""
+    remaining = MultiDict(args)
+    for _attempt in range(len(searching.SEARCH_PARAMS)):
+        if bad in ("lat", "lon"):
+            remaining.poplist("lat")
+            remaining.poplist("lon")
+        elif bad:
+            remaining.poplist(bad)
+        try:
+            return searching.parse_params(remaining, default_limit=PAGE_SIZE)
+        except ApiError as exc:
+            bad = exc.param
+    return searching.SearchParams(limit=PAGE_SIZE)
+
+
 def search():
     """GET /plekken (and /): the list of places near a point or in a gemeente; ?view=kaart adds the map."""
     args = request.args
@@ -69,6 +86,7 @@ def search():
             result = searching.search(params)
     except ApiError as exc:
         error, error_param = exc.message, exc.param
+        params = _keep_what_is_valid(args, exc.param)
     status = 400 if error else 200
 
     rendered_map = None
@@ -92,7 +110,7 @@ def search():
             hits.append({"hit": hit, "badges": _badges(hit.place), "open": _open_text(hit.open_state)})
     context = dict(
         params=params, result=result, hits=hits, error=error,
-        error_field=PARAM_FIELD.get(error_param, error_param or "gemeente"), view_map=view_map,
+        error_field=PARAM_FIELD.get(error_param, "search-submit"), view_map=view_map,
         rendered_map=rendered_map, gemeenten=list_gemeenten(), categories=CATEGORIES, audiences=AUDIENCES,
         languages=LANGUAGES, attributes=ATTRIBUTES, radius_choices=searching.RADIUS_CHOICES,
         default_radius=searching.DEFAULT_RADIUS,
