@@ -73,7 +73,8 @@ def set_language():
         target = url_for("core.home")
     response = redirect(target)
     if lang in current_app.config["LANGUAGES"]:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.numbers import format_currency, format_decimal
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale
 
 LANG_COOKIE = "lang"
@@ -13,6 +13,8 @@ LANG_COOKIE = "lang"
 def select_locale() -> str:
     """The user's own choice (a cookie set by the switch), else Accept-Language, else Dutch."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands, cron jobs: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in supported:
         return chosen
