@@ -935,8 +935,9 @@ def queue(grant_round: GrantRound, status: str = "open", district_id: int | None
     """Sent applications of a round, oldest first."""
     stmt = select(GrantApplication).where(GrantApplication.round_id == grant_round.id,
                                           GrantApplication.status != m.DRAFT)
-    if status == "open":
-        stmt = stmt.where(GrantApplication.status.in_(m.UNDECIDED_STATUSES))
+    if status == "open":  # to do: undecided, plus quick-lane approvals staff may still revoke
+        stmt = stmt.where(or_(GrantApplication.status.in_(m.UNDECIDED_STATUSES),
+                              (GrantApplication.quick_lane.is_(True)) & (GrantApplication.status == m.APPROVED)))
     elif status == "waiting":
         stmt = stmt.where(GrantApplication.awaiting_answer.is_(True))
     elif status == "provisional":

@@ -33,10 +33,11 @@
       if (isNaN(c)) { broken = true; } else { sum += c; }
     });
     if (broken) { total.hidden = true; return; }
-    var text = "Totaal van de regels: " + show(sum) + ".";
+    // The sentences come from the page (translated there); %(amount)s is filled in here.
+    var text = total.dataset.total.replace("%(amount)s", show(sum));
     var asked = amountField ? cents(amountField.value) : NaN;
     if (!isNaN(asked) && asked > 0) {
-      text += asked === sum ? " Dat is precies het gevraagde bedrag." : " U vraagt " + show(asked) + ".";
+      text += " " + (asked === sum ? total.dataset.equal : total.dataset.asked.replace("%(amount)s", show(asked)));
     }
     total.textContent = text;
     total.hidden = false;

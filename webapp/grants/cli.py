@@ -1,0 +1,71 @@
+"""`flask grants remind`: mail staff about applications whose promised answer date is near or past.
+
+Meant for a daily timer (cron/systemd). Staff get one mail per gemeente, listing what is due.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from webapp.accounts.models import Role, RoleGrant, User
+from webapp.extensions import db
+from webapp.grants import models as m
+from webapp.grants import services as svc
+
+grants_cli = AppGroup("grants", help="Startbijdragen (grants).")
+
+
+def due_applications(within_days: int = 2) -> dict[str, list[m.GrantApplication]]:
+    """Undecided applications due within `within_days` (or overdue), per gemeente code, oldest first."""
+    limit = svc.local_today() + timedelta(days=within_days)
+    stmt = (select(m.GrantApplication).join(m.GrantRound, m.GrantRound.id == m.GrantApplication.round_id)
+            .where(m.GrantApplication.status.in_(m.UNDECIDED_STATUSES), m.GrantApplication.due_on <= limit)
+            .order_by(m.GrantApplication.due_on, m.GrantApplication.id))
+    result: dict[str, list[m.GrantApplication]] = defaultdict(list)
+    for application in db.session.scalars(stmt).unique():
+        result[application.round.gemeente_code].append(application)
+    return dict(result)
+
+
+def remind(within_days: int = 2) -> int:
+    """Queue one reminder mail per staff member per gemeente. Returns the number of mails. Caller commits."""
+    from flask_babel import gettext as _
+
+    from webapp.mail.services import queue_mail_to_user
+
+    mails = 0
+    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    for code, applications in due_applications(within_days).items():
+        today = svc.local_today()
+        lines = []
+        for a in applications:
+            left = (a.due_on - today).days
+            when = _("%(n)s dagen te laat", n=-left) if left < 0 else _("nog %(n)s dagen", n=left)
+            lines.append(f"- {a.title} ({a.initiative.title}): {when}\n  {base}/startbijdragen/aanvraag/{a.id}")
+        staff = db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
+            RoleGrant.role == Role.STAFF.value, RoleGrant.gemeente_code == code, User.deleted_at.is_(None)))
+        for person in staff:
+            queue_mail_to_user(person, _("Aanvragen die bijna of te laat zijn"),
+                               _("Deze aanvragen wachten op een besluit:") + "\n\n" + "\n".join(lines),
+                               "grants.reminder")
+            mails += 1
+    return mails
+
+
+@grants_cli.command("remind")
+@click.option("--days", default=2, show_default=True, help="Remind about answers due within this many days.")
+def remind_command(days: int) -> None:
+    """Mail staff about applications due soon or overdue."""
+    with current_app.test_request_context(headers={"Accept-Language": "nl"}):
+        count = remind(days)
+        db.session.commit()
+    click.echo(f"{count} reminder mails queued.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(grants_cli)
