@@ -21,7 +21,9 @@ def _user_key() -> str:
 
 
 def _limited(rule: str, view):
-    return limiter.limit(rule, key_func=_user_key, methods=["POST"])(view)
+    """Only successful submissions count (a form sent back with errors does not use up the limit)."""
+    return limiter.limit(rule, key_func=_user_key, methods=["POST"],
+                         deduct_when=lambda response: response.status_code < 400)(view)
 
 
 def _rule(path, endpoint, view, methods=("POST",), limit=None):
@@ -76,7 +78,7 @@ def _template_helpers(state) -> None:
     )
 
 
-navigation.add("stewardship.propose", _l("Plek voorstellen"), order=30, visible=lambda u: u.is_authenticated)
+navigation.add("stewardship.propose", _l("Plek voorstellen"), order=30)
 navigation.add("stewardship.mine", _l("Mijn plekken"), order=40, visible=lambda u: u.is_authenticated)
 navigation.add("stewardship.moderation", _l("Moderatie"), order=80,
                visible=lambda u: services.is_moderator_anywhere(u))
