@@ -135,6 +135,8 @@ def test_every_stewardship_page_is_accessible_and_fits_320px(new_page, browser_l
         (neighbour_page, f"/plekken/{place.id}"),
         (neighbour_page, f"/beheer/place/{place.id}/voorstel"),
         (neighbour_page, f"/beheer/place/{place.id}/melden"),
+        (neighbour_page, f"/beheer/place/{place.id}/meebeheren"),
+        (neighbour_page, "/plekken/voorstellen"),
         (mod_page, "/moderatie"),
         (mod_page, f"/beheer/place/{place.id}"),
         (anonymous, f"/plekken/{place.id}/geschiedenis"),

@@ -562,3 +562,24 @@ def test_unknown_subject_type_and_id_are_404(client, act_as, resident):
     assert client.get("/beheer/gemeente/1/geschiedenis").status_code == 404
     assert client.get("/beheer/place/999999/geschiedenis").status_code == 404
     assert client.post("/beheer/place/999999/melden", data={"category": "wrong_info", "text": "x"}).status_code == 404
+
+
+def test_the_panel_needs_few_queries(app, make_place, make_user, count_queries):
+    owners = [make_user() for _ in range(3)]
+    place = make_place(owner=owners[0])
+    for owner in owners[1:]:
+        services.add_owner(place, owner)
+    db.session.commit()
+    with app.test_request_context("/"):
+        with count_queries() as counter:
+            render_template("stewardship/place_panel.html", place=place)
+    assert counter.count <= 6, counter.statements
+
+
+def test_proposal_details_for_the_moderator(client, act_as, resident, mod_ams):
+    act_as(resident)
+    client.post("/plekken/voorstellen", data=PROPOSAL)
+    place = _place_named("Buurtkamer De Linde")
+    act_as(mod_ams)
+    page = client.get(f"/beheer/place/{place.id}").text
+    assert "52.37310, 4.89220" in page and "Koffie en een praatje" in page

@@ -73,6 +73,7 @@ def _template_helpers(state) -> None:
         stewardship_subject_type=services.subject_type,
         stewardship_subject_url=routes.subject_url,
         stewardship_subject_of=services.subject_of,
+        stewardship_lon_lat=services.lon_lat,
         stewardship_edit_url=routes.subject_edit_url,
         stewardship_display=display,
     )
