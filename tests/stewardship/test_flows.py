@@ -583,3 +583,13 @@ def test_proposal_details_for_the_moderator(client, act_as, resident, mod_ams):
     act_as(mod_ams)
     page = client.get(f"/beheer/place/{place.id}").text
     assert "52.37310, 4.89220" in page and "Koffie en een praatje" in page
+
+
+@pytest.mark.parametrize("lat,lon", [("nan", "4.9"), ("52.3", "inf"), ("95", "4.9"), ("0", "0")])
+def test_edit_refuses_points_off_the_map_or_abroad(client, act_as, make_place, resident, lat, lon):
+    place = make_place(owner=resident)
+    act_as(resident)
+    before = snapshot()
+    response = client.post(f"/plekken/{place.id}/bewerken", data=_edit_form(place, lat=lat, lon=lon, house_rules="Mijn regels"))
+    assert response.status_code == 400 and "Mijn regels" in response.text
+    assert snapshot() == before

@@ -1,6 +1,8 @@
 """Forms for proposing, editing and suggesting, asking to join, reporting and moderating."""
 from __future__ import annotations
 
+import math
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
@@ -38,12 +40,16 @@ def _opening_hours(form, field):
 
 
 def _number(field_name):
+    limit = 90 if field_name == "lat" else 180
+
     def check(form, field):
         if field.data and field.data.strip():
             try:
-                float(field.data.strip().replace(",", "."))
+                number = float(field.data.strip().replace(",", "."))
             except ValueError as exc:
                 raise ValidationError(_l("Vul een getal in, bijvoorbeeld 52.37.")) from exc
+            if not math.isfinite(number) or abs(number) > limit:
+                raise ValidationError(_l("Dit getal ligt niet op de kaart."))
     return check
 
 

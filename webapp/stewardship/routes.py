@@ -174,6 +174,12 @@ def edit_place(place_id: int):
                 values["gemeente_code"] = form.gemeente_code.data
             elif found is not None:
                 values["gemeente_code"] = found.code
+            else:
+                form.lat.errors.append(_("Deze plek ligt niet in een Nederlandse gemeente."))
+        if form.lat.errors:
+            return render_template("stewardship/edit.html", form=form, place=place, conflict=None,
+                                   moderator=moderator, general_error=None, display=display,
+                                   subject_url=subject_url), 400
         try:
             revision = services.edit_subject(current_user, place, values, expected, note=form.note.data or "")
         except EditConflict as exc:
