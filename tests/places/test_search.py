@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import datetime
 
 import pytest
 from werkzeug.datastructures import MultiDict

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.places import hours
-from webapp.places.attributes import ATTRIBUTES, AUDIENCES, CATEGORIES
+from webapp.places.attributes import ATTRIBUTES
 from webapp.places.models import Place
 
 log = logging.getLogger(__name__)
@@ -304,5 +304,5 @@ def export_collection(places_with_coords) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-__all__ = ["CATEGORY_TAGS", "ATTRIBUTE_TAGS", "AUDIENCES", "CATEGORIES", "import_features", "export_collection",
+__all__ = ["CATEGORY_TAGS", "ATTRIBUTE_TAGS", "import_features", "export_collection",
            "tags_from_place", "values_from_tags", "read_features", "ImportReport", "ImportError_"]

@@ -1,6 +1,6 @@
 """The nearby search: parse the filters, then ONE SQL query does the work.
 
-The query (see `build_query`): `ST_DWithin` on geography (metres) for the radius, KNN ordering with
+The query (see `_statement`, built once per shape of filters, values bound): `ST_DWithin` on geography (metres) for the radius, KNN ordering with
 `<->` on the GiST index over `geography(location)`, every filter in SQL, `LIMIT`. Distances are
 spherical (`use_spheroid => false`), the same measure the KNN operator orders by, so the order and the
 shown distance always agree.
@@ -216,10 +216,6 @@ def parse_params(args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> SearchP
 def geography(column):
     """`geography(location)`: the expression of the GiST index ix_places_location_geog."""
     return func.geography(column)
-
-
-def point(lon: float, lat: float):
-    return func.geography(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326))
 
 
 def public_filter():
