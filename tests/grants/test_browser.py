@@ -45,6 +45,9 @@ def test_grant_flow_on_a_phone(new_page, browser_login, assert_accessible, make_
     applicant.get_by_label("Bedrag (regel 1)").fill("1.000")
     applicant.get_by_label("Waarvoor (regel 2)").fill("Lesmateriaal")
     applicant.get_by_label("Bedrag (regel 2)").fill("150")
+    # The live total (JavaScript) helps; the server checks again.
+    expect(applicant.locator("#line-total")).to_contain_text("€ 1.150,00")
+    expect(applicant.locator("#line-total")).to_contain_text("U vraagt € 1.200,00")
     applicant.get_by_role("button", name="Versturen").click()
     # The lines do not add up: a clear, linked error; the draft is kept.
     expect(applicant.locator("#error-summary")).to_contain_text("1.150,00")

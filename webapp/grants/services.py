@@ -417,6 +417,7 @@ def save_draft(user, grant_round: GrantRound, initiative: Initiative, data: Appl
     else:
         if not is_applicant_side(user, application):
             raise Forbidden()
+        application = lock_application(application.id)  # a submit in another tab waits, or wins
         if application.status != m.DRAFT:
             raise GrantError(_("Deze aanvraag is al verstuurd en kan niet meer veranderen."))
     errors = _shape_errors(data)

@@ -33,11 +33,11 @@
       if (isNaN(c)) { broken = true; } else { sum += c; }
     });
     if (broken) { total.hidden = true; return; }
-    // The sentences come from the page (translated there); %(amount)s is filled in here.
-    var text = total.dataset.total.replace("%(amount)s", show(sum));
+    // The sentences come from the page (translated there); #AMOUNT# is filled in here.
+    var text = total.dataset.total.replace("#AMOUNT#", show(sum));
     var asked = amountField ? cents(amountField.value) : NaN;
     if (!isNaN(asked) && asked > 0) {
-      text += " " + (asked === sum ? total.dataset.equal : total.dataset.asked.replace("%(amount)s", show(asked)));
+      text += " " + (asked === sum ? total.dataset.equal : total.dataset.asked.replace("#AMOUNT#", show(asked)));
     }
     total.textContent = text;
     total.hidden = false;
