@@ -33,6 +33,7 @@ NOT_PAGES = re.compile(r"^/(api|static|vendor)/|\.(ics|csv|json|geojson|svg|xml|
 SKIP: dict[str, str] = {
     "core.healthz": "JSON health check for the load balancer, not a page",
     "core.service_worker": "the service worker script (tests/test_pwa.py)",
+    "grants.report_image": "an uploaded image (report photo or receipts), not a page",
 }
 
 # The kinds of user, in the order they are tried: a page is visited as the first kind that may open it.
@@ -42,10 +43,21 @@ KINDS = ["anonymous", "resident", "place_owner", "initiative_owner", "applicant"
 # Pages that show more to some users: visited as these kinds as well (when the kind may open them).
 EXTRA_KINDS: dict[str, list[str]] = {
     "core.home": ["resident"],
+    "places.detail": ["place_owner", "moderator"],  # owner panel, moderation actions
+    "initiatives.detail": ["initiative_owner"],
+    "grants.application_page": ["staff"],  # the applicant's view and the assessor's view
 }
 
 # Query strings for pages that need one (e.g. search results); each entry adds a URL to check.
-EXTRA_QUERIES: dict[str, list[dict]] = {}
+EXTRA_QUERIES: dict[str, list[dict]] = {
+    "places.search": [{"gemeente": "GM0363"}, {"gemeente": "GM0363", "view": "kaart"},
+                      {"lat": "52.37020", "lon": "4.89520", "radius": "1000", "free": "1"}],
+}
+
+# Query strings a page cannot do without (the URL is checked with it, not without it).
+QUERY: dict[str, Callable[["World"], dict]] = {
+    "grants.apply": lambda w: {"initiatief": w.initiative_to_apply},
+}
 
 # Whole sets of URL values for endpoints whose arguments depend on each other (e.g. a subject type and
 # its id): one URL per dict. Takes precedence over RESOLVERS.
@@ -104,6 +116,16 @@ class World:
             "where r.gemeente_code = :g order by (a.status = 'submitted') desc, (a.created_by_id is null), a.id limit 1")
 
     @cached_property
+    def initiative_to_apply(self):
+        """An initiative with owners and no open application in `round` (so the form is shown)."""
+        return self._scalar(
+            "select i.id from initiatives i where i.gemeente_code = :g and i.status = 'active' and not i.hidden "
+            "and exists(select 1 from initiative_owners o where o.initiative_id = i.id) "
+            "and not exists(select 1 from grant_applications a where a.initiative_id = i.id and a.round_id = :r "
+            "and a.status in ('draft', 'submitted', 'provisional')) order by (i.id = :i) desc, i.id limit 1",
+            r=self.round, i=self.initiative)
+
+    @cached_property
     def report(self):
         return self._scalar("select id from reports where status = 'open' order by id limit 1")
 
@@ -153,6 +175,21 @@ def _accounts_token(kind: str) -> Callable[[World], str | None]:
     return make
 
 
+def _email_token(kind: str) -> Callable[[World], str | None]:
+    """Links from the e-mail change mails, for a user of their own (following them may change the address)."""
+    def make(world: World):
+        from webapp.accounts import services
+
+        user = services.create_user(f"adres.{kind}@example.test", "een-lang-wachtwoord", "Adres Wijzigen")
+        db.session.commit()
+        if kind == "change":
+            return services.email_change_token(user, "nieuw.adres@example.test")
+        return services.make_token("email-undo", {"u": user.id, "e": "oud.adres@example.test",
+                                                  "n": services._email_fingerprint(user.email)})
+
+    return make
+
+
 # Argument values. Keys: (endpoint, argument), (blueprint, argument) or the argument name alone.
 RESOLVERS: dict[object, Callable[[World], object]] = {
     # by argument name, for any blueprint
@@ -179,6 +216,8 @@ RESOLVERS: dict[object, Callable[[World], object]] = {
     # signed links from mails
     ("accounts.confirm_email", "token"): _accounts_token("confirm"),
     ("accounts.reset_password", "token"): _accounts_token("reset"),
+    ("accounts.confirm_email_change", "token"): _email_token("change"),
+    ("accounts.undo_email_change", "token"): _email_token("undo"),
 }
 
 

@@ -13,7 +13,7 @@ import pytest
 from flask import g, render_template, url_for
 
 from tests.a11y.crawl import (
-    ERROR_EXPECTED, EXTRA_KINDS, EXTRA_QUERIES, KINDS, Unresolved, candidate_rules, resolve_all,
+    ERROR_EXPECTED, EXTRA_KINDS, EXTRA_QUERIES, KINDS, QUERY, Unresolved, candidate_rules, resolve_all,
 )
 from tests.fixtures.browser import DESKTOP, PHONE, axe_violations
 
@@ -106,6 +106,8 @@ def _build_plan(app, world, failures: list[str]):
         urls = []
         for values in value_sets:
             base = url_for(rule.endpoint, **values)
+            if rule.endpoint in QUERY:
+                base = f"{base}?{urlencode(QUERY[rule.endpoint](world))}"
             urls.append(base)
             urls += [f"{base}?{urlencode(q)}" for q in EXTRA_QUERIES.get(rule.endpoint, [])]
         for url in urls:
