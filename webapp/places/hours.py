@@ -12,15 +12,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import opening_hours
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _
 
 log = logging.getLogger(__name__)
 
 TZ = ZoneInfo("Europe/Amsterdam")
 COUNTRY = "NL"
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december")
 
 
 class OpeningHoursError(ValueError):
@@ -101,7 +98,12 @@ class DaySchedule:
 
 
 def _day_label(day: datetime) -> str:
-    return f"{_(WEEKDAYS[day.weekday()])} {day.day} {_(MONTHS[day.month - 1])}"
+    """"maandag 23 november" (in the user's language, from the CLDR data via Babel)."""
+    return format_date(day.date(), "EEEE d MMMM")
+
+
+def _weekday(day: datetime) -> str:
+    return format_date(day.date(), "EEEE")
 
 
 def _add(per_day: dict[int, list[str]], index: int, begin: datetime, end_text: str) -> None:
@@ -178,7 +180,7 @@ def _when(moment: datetime, reference: datetime) -> str:
     if moment.date() == (reference + timedelta(days=1)).date():
         return _("morgen %(time)s", time=moment.strftime("%H:%M"))
     if (moment.date() - reference.date()).days < 7:
-        return f"{_(WEEKDAYS[moment.weekday()])} {moment.strftime('%H:%M')}"
+        return f"{_weekday(moment)} {moment.strftime('%H:%M')}"
     return f"{_day_label(moment)} {moment.strftime('%H:%M')}"
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from operator import attrgetter
 from typing import Any
 
 from flask import g, url_for
@@ -26,9 +27,12 @@ def lonlat(place) -> tuple[float, float]:
     return pt.x, pt.y
 
 
+_attribute_values = attrgetter(*ATTRIBUTE_KEYS)
+
+
 def visible_attributes(place: Place) -> dict[str, str]:
     """Attribute values; toilets_wheelchair is not applicable (left out) where there are no toilets."""
-    values = {key: getattr(place, key) for key in ATTRIBUTE_KEYS}
+    values = dict(zip(ATTRIBUTE_KEYS, _attribute_values(place)))
     if place.toilets == "no":
         values.pop("toilets_wheelchair")
     return values
