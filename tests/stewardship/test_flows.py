@@ -593,3 +593,19 @@ def test_edit_refuses_points_off_the_map_or_abroad(client, act_as, make_place, r
     response = client.post(f"/plekken/{place.id}/bewerken", data=_edit_form(place, lat=lat, lon=lon, house_rules="Mijn regels"))
     assert response.status_code == 400 and "Mijn regels" in response.text
     assert snapshot() == before
+
+
+def test_history_api_is_public_json_and_hides_proposals(client, make_place, resident):
+    place = make_place("Buurthuis <b>API</b>", owner=resident)
+    services.edit_subject(resident, place, {"seating": "yes"}, place.version)
+    proposal = make_place("Voorstel", status="proposed", owner=resident)
+    db.session.commit()
+    response = client.get(f"/api/v1/places/{place.id}/history")
+    assert response.status_code == 200 and response.is_json
+    body = response.get_json()
+    assert body["data"][0]["changes"] == {"seating": {"old": "unknown", "new": "yes"}}
+    assert body["data"][0]["by"] == resident.display_name and resident.email not in response.text
+    assert body["owners"] == [resident.display_name]
+    missing = client.get(f"/api/v1/places/{proposal.id}/history")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    assert "/api/v1/places/{place_id}/history" in client.get("/api/v1/openapi.json").get_json()["paths"]

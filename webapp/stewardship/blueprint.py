@@ -8,9 +8,10 @@ from flask_login import current_user, login_required
 
 from webapp import navigation
 from webapp.extensions import limiter
-from webapp.stewardship import display, routes, services
+from webapp.stewardship import api, display, routes, services
 
 bp = Blueprint("stewardship", __name__, template_folder="templates")
+api_bp = Blueprint("stewardship_api", __name__)
 
 S = "/beheer/<any(place, initiative):subject_type>/<int:subject_id>"
 
@@ -61,6 +62,10 @@ _rule("/moderatie/plekken/<int:place_id>/publiceren", "publish", routes.publish)
 _rule("/moderatie/plekken/<int:place_id>/afwijzen", "reject", routes.reject)
 _rule(f"/moderatie/<any(place, initiative):subject_type>/<int:subject_id>/besluit", "decide_hidden",
       routes.decide_hidden)
+
+# Open data
+api_bp.add_url_rule("/api/v1/places/<int:place_id>/history", "place_history", api.place_history)
+api_bp.add_url_rule("/api/v1/initiatives/<int:initiative_id>/history", "initiative_history", api.initiative_history)
 
 bp.app_errorhandler(services.PermissionDenied)(routes.permission_denied)
 
