@@ -609,3 +609,22 @@ def test_history_api_is_public_json_and_hides_proposals(client, make_place, resi
     missing = client.get(f"/api/v1/places/{proposal.id}/history")
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     assert "/api/v1/places/{place_id}/history" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def test_proposer_withdraws_a_proposal_and_a_join_request(client, act_as, resident, other, make_place, mod_ams):
+    act_as(resident)
+    client.post("/plekken/voorstellen", data=PROPOSAL)
+    place = _place_named("Buurtkamer De Linde")
+    assert "Voorstel intrekken" in client.get("/plekken/mijn").text
+    client.post(f"/plekken/{place.id}/intrekken")
+    assert db.session.get(Place, place.id).status == "rejected"
+    assert "Ingetrokken door de bewoner." in client.get("/plekken/mijn").text
+    act_as(mod_ams)
+    assert "Buurtkamer De Linde" not in client.get("/moderatie").text
+    published = make_place("Buurthuis Open")
+    request = services.request_join(other, published, "Graag")
+    db.session.commit()
+    act_as(other)
+    assert "Intrekken" in client.get("/plekken/mijn").text
+    client.post(f"/beheer/place/{published.id}/verzoeken/{request.id}/intrekken")
+    assert db.session.get(JoinRequest, request.id).status == "withdrawn"

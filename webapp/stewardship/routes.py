@@ -348,6 +348,33 @@ def decide_join(subject_type: str, subject_id: int, request_id: int):
     return _back(subject)
 
 
+def withdraw_join(subject_type: str, subject_id: int, request_id: int):
+    subject = _subject_or_404(subject_type, subject_id)
+    join_request = db.session.get(JoinRequest, request_id)
+    if join_request is None or (join_request.subject_type, join_request.subject_id) != (subject_type, subject_id):
+        abort(404)
+    try:
+        services.withdraw_join(current_user, join_request)
+    except StewardshipError as exc:
+        _fail(exc)
+    else:
+        db.session.commit()
+        flash(_("Uw vraag is ingetrokken."), "success")
+    return redirect(url_for("stewardship.mine"))
+
+
+def withdraw_proposal(place_id: int):
+    place = _proposal_or_404(place_id)
+    try:
+        services.withdraw_proposal(current_user, place)
+    except StewardshipError as exc:
+        _fail(exc)
+    else:
+        db.session.commit()
+        flash(_("Uw voorstel is ingetrokken."), "success")
+    return redirect(url_for("stewardship.mine"))
+
+
 def leave(subject_type: str, subject_id: int):
     subject = _subject_or_404(subject_type, subject_id)
     if not services.is_owner(current_user, subject):

@@ -446,6 +446,16 @@ def reject_place(moderator, place: Place, reason: str) -> None:
     log.info("place %s rejected by user %s", place.id, moderator.id)
 
 
+def withdraw_proposal(user, place: Place) -> None:
+    """The proposer (a co-owner of the proposal) takes it back before a moderator decided."""
+    _require(isinstance(place, Place) and is_owner(user, place))
+    if place.status != "proposed":
+        raise StewardshipError(_("Deze plek is geen voorstel meer."))
+    apply_edit(place, user, {"status": "rejected", "status_reason": _("Ingetrokken door de bewoner.")},
+               place.version, kind="status", note="withdrawn")
+    log.info("place %s withdrawn by user %s", place.id, user.id)
+
+
 # --- co-ownership ----------------------------------------------------------------------------
 
 def open_join_request(user, subject) -> JoinRequest | None:
@@ -483,6 +493,14 @@ def request_join(user, subject, motivation: str) -> JoinRequest:
               who=user.public_name, text=motivation), "stewardship.join_request", link=_manage_path(subject))
     log.info("user %s asks to co-own %s %s", user.id, subject_type(subject), subject.id)
     return request
+
+
+def withdraw_join(user, request: JoinRequest) -> None:
+    _require(_real(user) is not None and request.user_id == user.id)
+    if request.status != "open":
+        raise StewardshipError(_("Over dit verzoek is al beslist."))
+    request.status, request.decided_by_id, request.decided_at = "withdrawn", user.id, _now()
+    log.info("join request %s withdrawn by user %s", request.id, user.id)
 
 
 def decide_join(actor, request: JoinRequest, accept: bool) -> None:
