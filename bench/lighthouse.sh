@@ -53,11 +53,12 @@ PY
 )"
 export DATABASE_URL
 FLASK=".venv/bin/flask --app webapp"
-echo "Preparing the database buurtplek_lighthouse (migrations, gemeenten, demo data) ..."
-$FLASK db upgrade heads >/dev/null
-$FLASK areas load data/gemeenten-2023.geojson >/dev/null
-$FLASK areas load-districts data/amsterdam-stadsdelen.geojson --gemeente GM0363 >/dev/null
-$FLASK demo load >/dev/null
+echo "Preparing the database buurtplek_lighthouse (migrations, gemeenten, demo data; log in ${OUT#"$ROOT"/}/setup.log) ..."
+: > "$OUT/setup.log"
+$FLASK db upgrade heads >>"$OUT/setup.log" 2>&1 || { echo "database set-up failed: see $OUT/setup.log" >&2; exit 1; }
+$FLASK areas load data/gemeenten-2023.geojson >>"$OUT/setup.log" 2>&1 || { echo "database set-up failed: see $OUT/setup.log" >&2; exit 1; }
+$FLASK areas load-districts data/amsterdam-stadsdelen.geojson --gemeente GM0363 >>"$OUT/setup.log" 2>&1 || { echo "database set-up failed: see $OUT/setup.log" >&2; exit 1; }
+$FLASK demo load >>"$OUT/setup.log" 2>&1 || { echo "database set-up failed: see $OUT/setup.log" >&2; exit 1; }
 .venv/bin/pybabel compile -d webapp/translations >/dev/null 2>&1 || true
 
 # 3. A stub tile server (one blank 256px PNG for every tile) and the app under gunicorn.
@@ -80,7 +81,7 @@ PY
 PIDS+=($!)
 export TILE_URL="http://127.0.0.1:$TILE_PORT/{z}/{x}/{y}.png"
 export RATELIMIT_ENABLED=0
-.venv/bin/gunicorn --workers 2 --threads 4 --bind "127.0.0.1:$PORT" --log-level warning "webapp:create_app()" &
+.venv/bin/gunicorn --workers 2 --threads 4 --bind "127.0.0.1:$PORT" --log-level warning "webapp:create_app()" 2>>"$OUT/app.log" &
 PIDS+=($!)
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 60); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done

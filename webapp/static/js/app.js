@@ -32,6 +32,10 @@
     });
   }
 
+  /* A form came back with errors: move the focus to the list of errors, so it is read out first. */
+  var errors = document.querySelector("[data-error-summary]");
+  if (errors) { errors.focus(); }
+
   /* Offline copy (served by the service worker): show when it was saved, in the page's language. */
   var cachedAt = document.querySelector("[data-cached-at]");
   if (cachedAt && cachedAt.getAttribute("data-cached-at")) {
