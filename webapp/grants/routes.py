@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.areas.models import Gemeente
@@ -19,20 +20,20 @@ MAX_LINES = 30
 EXTRA_LINES = 3
 
 STATUS_LABELS = {
-    m.DRAFT: ("Concept", "warn", "✎"),
-    m.SUBMITTED: ("Ingediend, wacht op besluit", "warn", "⏳"),
-    m.PROVISIONAL: ("Voorlopig goedgekeurd, wacht op tweede medewerker", "warn", "⏳"),
-    m.APPROVED: ("Toegekend", "ok", "✓"),
-    m.REJECTED: ("Afgewezen", "bad", "✗"),
-    m.WITHDRAWN: ("Ingetrokken door de aanvrager", "bad", "✗"),
-    m.REVOKED: ("Toekenning ingetrokken", "bad", "✗"),
-    m.PAID: ("Uitbetaald", "ok", "✓"),
+    m.DRAFT: (_l("Concept"), "warn", "✎"),
+    m.SUBMITTED: (_l("Ingediend, wacht op besluit"), "warn", "⏳"),
+    m.PROVISIONAL: (_l("Voorlopig goedgekeurd, wacht op tweede medewerker"), "warn", "⏳"),
+    m.APPROVED: (_l("Toegekend"), "ok", "✓"),
+    m.REJECTED: (_l("Afgewezen"), "bad", "✗"),
+    m.WITHDRAWN: (_l("Ingetrokken door de aanvrager"), "bad", "✗"),
+    m.REVOKED: (_l("Toekenning ingetrokken"), "bad", "✗"),
+    m.PAID: (_l("Uitbetaald"), "ok", "✓"),
 }
 
 
 def status_label(status: str) -> tuple[str, str, str]:
     text, tone, icon = STATUS_LABELS[status]
-    return _(text), tone, icon
+    return str(text), tone, icon
 
 
 # ---------------------------------------------------------------- helpers
