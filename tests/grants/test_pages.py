@@ -159,7 +159,7 @@ def test_staff_page_flow(client, login, owner, staff, staff2, make_round, initia
     assert client.post(url + "/uitbetaling", data={"paid_on": svc.local_today().isoformat(),
                                                    "reference": "BP-1"}).status_code == 302
     html = client.get(url).get_data(as_text=True)
-    assert "Uitbetaald" in html and "approved_provisionally" in html  # the audit log is shown to staff
+    assert "Uitbetaald" in html and "Voorlopig goedgekeurd (eerste medewerker)" in html  # the audit log
     assert client.get(f"/startbijdragen/regeling/{grant_round.id}/cijfers").status_code == 200
 
 

@@ -31,6 +31,27 @@ STATUS_LABELS = {
 }
 
 
+ACTION_LABELS = {
+    "round_created": _l("Regeling gemaakt"), "round_updated": _l("Regeling veranderd"),
+    "draft_created": _l("Concept gemaakt"), "draft_saved": _l("Concept bewaard"), "submitted": _l("Verstuurd"),
+    "quick_lane_approved": _l("Toegekend via de snelle route"), "question_asked": _l("Vraag gesteld"),
+    "question_answered": _l("Vraag beantwoord"),
+    "approved_provisionally": _l("Voorlopig goedgekeurd (eerste medewerker)"), "approved": _l("Toegekend"),
+    "rejected": _l("Afgewezen"), "revoked": _l("Toekenning ingetrokken"),
+    "withdrawn": _l("Ingetrokken door de aanvrager"), "paid": _l("Uitbetaling vastgelegd"),
+    "report_submitted": _l("Verslag gegeven"), "helper_granted": _l("Helper gemaakt"),
+    "helper_removed": _l("Helper-rol weggehaald"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def short_status(status: str | None) -> str:
+    return str(STATUS_LABELS[status][0]) if status in STATUS_LABELS else "—"
+
+
 def status_label(status: str) -> tuple[str, str, str]:
     text, tone, icon = STATUS_LABELS[status]
     return str(text), tone, icon
@@ -325,7 +346,8 @@ def _render_application(application: GrantApplication, status: int = 200, **form
         "grants/application.html", application=application, grant_round=application.round,
         staff=staff, applicant=applicant, can_decide=svc.can_decide(current_user, application),
         thread=svc.thread(application), audit=svc.audit_log(application) if staff else [],
-        report=svc.report_of(application), status_label=status_label,
+        report=svc.report_of(application), status_label=status_label, action_label=action_label,
+        short_status=short_status,
         days_left=svc.days_left(application), receipts_needed=svc.receipts_needed(application),
         decision_form=decision_form, question_form=forms.get("question_form") or QuestionForm(formdata=None),
         answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
