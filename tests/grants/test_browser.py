@@ -135,3 +135,42 @@ def test_grant_flow_on_a_phone(new_page, browser_login, assert_accessible, make_
     stored = db.session.get(m.GrantApplication, application_id)
     assert stored.status == m.PAID and stored.granted_cents == 120_000
     assert db.session.get(m.GrantRound, round_id).paid_cents == 120_000
+
+
+@pytest.mark.browser
+def test_staff_pages_accessible_on_a_phone(new_page, browser_login, assert_accessible, make_user, make_round,
+                                           make_initiative, make_application):
+    from playwright.sync_api import expect
+
+    staff = make_user("Medewerker Een", Role.STAFF, "GM0363")
+    owner = make_user("Bewoner Een")
+    grant_round = make_round(by=staff)
+    make_application(owner, grant_round, make_initiative(owner), 20_000)
+    round_id = grant_round.id
+    db.session.commit()
+    page = new_page(viewport=PHONE)
+    browser_login(page, staff)
+    for url in ("/startbijdragen", "/startbijdragen/beheer/GM0363", "/startbijdragen/beheer/GM0363/helpers",
+                f"/startbijdragen/regeling/{round_id}", f"/startbijdragen/regeling/{round_id}/bewerken",
+                f"/startbijdragen/regeling/{round_id}/wachtrij?status=all", f"/startbijdragen/regeling/{round_id}?q=buurt"):
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+    # A new round with mistakes: the errors are listed, linked and announced.
+    page.goto("/startbijdragen/beheer/GM0363/regeling/nieuw")
+    assert_accessible(page)
+    page.get_by_label("Naam van de regeling").fill("Buurtbudget Oost")
+    page.get_by_label("Totaal budget (euro)").fill("veel")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.get_by_label("Totaal budget (euro)")).to_have_value("veel")
+    assert_accessible(page)
+    page.locator("#error-summary a[href='#budget_cents']").click()
+    expect(page.get_by_label("Totaal budget (euro)")).to_be_focused()
+    # The helper page with an unknown address.
+    page.goto("/startbijdragen/beheer/GM0363/helpers")
+    page.get_by_label("E-mailadres van de helper").fill("onbekend@example.test")
+    page.get_by_role("button", name="Helper maken").click()
+    expect(page.locator("#error-summary")).to_contain_text("geen account")
+    assert_accessible(page)
