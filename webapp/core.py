@@ -40,6 +40,12 @@ def _setup_compression(state) -> None:
     Compress(app)
 
 
+@bp.app_template_global()
+def has_endpoint(endpoint: str) -> bool:
+    """For shared templates: link to a domain's page only when that domain is there."""
+    return endpoint in current_app.view_functions
+
+
 @bp.after_app_request
 def _private_pages_for_signed_in_users(response):
     """A signed-in user's pages may hold personal data: no shared cache (nor the service worker) keeps them."""
