@@ -44,6 +44,7 @@ def test_search_page_is_accessible(new_page, assert_accessible, places, viewport
     assert page.locator("h1").count() == 1
     assert page.locator(".place-card").count() == 2
     assert page.locator(".place-card h3").first.inner_text() == "Buurthuis De Linde"
+    page.get_by_text("Zoeken aanpassen").click()
     page.locator(".filters > summary").click()
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -70,6 +71,7 @@ def test_list_works_with_javascript_off(browser, live_server, places):
         assert "gemeente=GM0344" in page.url
         # filters by form only, no script
         page.goto(f"/plekken?lat={DAM[1]}&lon={DAM[0]}")
+        page.get_by_text("Zoeken aanpassen").click()
         page.locator(".filters > summary").click()
         page.get_by_label("Ingang zonder drempel of trap").check()
         page.get_by_role("button", name="Zoeken").click()
