@@ -44,6 +44,12 @@ SHARED_CLASSES = """{% extends "base.html" %}{% block title %}Stijlvoorbeeld{% e
 <p>Tekst met <a href="#d">een link</a> erin.</p>
 <div class="table-scroll" tabindex="0" role="region" aria-label="Tabel"><table><caption>Bedragen</caption>
 <thead><tr><th scope="col">Post</th><th scope="col">Bedrag</th></tr></thead><tbody><tr><td>Koffie</td><td>€ 12,50</td></tr></tbody></table></div>
+<div class="table-scroll" tabindex="0" role="region" aria-label="Brede tabel"><table><caption>Rollen</caption>
+<thead><tr><th scope="col">Naam</th><th scope="col">Rol</th><th scope="col">Gemeente</th><th scope="col">Sinds</th><th scope="col">Actie</th></tr></thead>
+<tbody><tr><td>Fatima el Amrani</td><td>Medewerker gemeente</td><td>Amsterdam</td><td>23 november 2026</td>
+<td><button type="button">Intrekken <span class="visually-hidden">voor Fatima el Amrani, medewerker gemeente</span></button></td></tr></tbody></table></div>
+<ul class="plain-list"><li class="card" style="display: flex; flex-wrap: wrap; justify-content: space-between">Helper
+<span class="meta">heel.lang.emailadres.van.een.helper@demo.buurtplek.example</span></li></ul>
 <div class="two-col"><p>Links</p><p>Rechts</p></div>
 {% endblock %}"""
 
