@@ -153,3 +153,23 @@ def test_openapi_documents_every_search_parameter(doc):
 
     declared = {p["name"] for p in doc["paths"]["/api/v1/places"]["get"]["parameters"]}
     assert set(SEARCH_PARAMS) | {"format"} == declared
+
+
+def test_sql_built_features_match_the_python_serializer(client, make_place):
+    """The nearby list is written by PostgreSQL (fast path); one place is written by Python: same data."""
+    place = make_place(*offset(*DAM, 250), name='Plek "met" \\ tekens ✓', description="Regel 1\nRegel 2",
+                       toilets="no", toilets_wheelchair="yes", wheelchair="limited", cost=None,
+                       languages=["nl", "ar"], audience=["women"], activities=["walk_in"], osm_id="node/1",
+                       attribute_meta={"wheelchair": {"source": "osm", "checked": "2026-01-02"}},
+                       opening_hours="Mo-Su 00:00-24:00", house_rules="1. Welkom\n2. Rustig")
+    from webapp.extensions import db
+
+    db.session.refresh(place)
+    listed = get(client, f"/api/v1/places?lat={DAM[1]}&lon={DAM[0]}").get_json()["features"][0]
+    single = get(client, f"/api/v1/places/{place.id}").get_json()
+    distance = listed["properties"].pop("distance_m")
+    assert distance == pytest.approx(250, abs=1)
+    assert listed["properties"] == single["properties"]
+    assert listed["geometry"]["coordinates"] == pytest.approx(single["geometry"]["coordinates"], abs=1e-7)
+    assert listed["id"] == single["id"] == place.id
+    assert listed["properties"]["open_now"] is True

@@ -22,7 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ARRAY, Float, Integer, Select, String, and_, bindparam, func, select, type_coerce
+from sqlalchemy import (ARRAY, Float, Integer, Numeric, Select, String, Text, and_, bindparam, case, cast, func, literal,
+                        select, type_coerce)
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import NullType
 from sqlalchemy.dialects.postgresql import array
@@ -247,15 +248,38 @@ def _shape(params: SearchParams) -> tuple:
             bool(params.languages), params.newcomers, params.wants_open)
 
 
+def _geojson_columns(distance) -> list:
+    """The open-data Feature built by PostgreSQL (C is faster than Python at this): `geom` and `props`
+    as JSON text, the same fields as serialize.properties(); `open_now` is added in Python."""
+    attributes = func.jsonb_build_object(*[x for key in ATTRIBUTE_KEYS for x in (literal(key), getattr(Place, key))])
+    attributes = case((Place.toilets == "no", attributes.op("-")(literal("toilets_wheelchair"))), else_=attributes)
+    fields = {
+        "id": Place.id, "name": Place.name, "description": Place.description, "category": Place.category,
+        "address": Place.address, "gemeente_code": Place.gemeente_code, "website": Place.website,
+        "phone": Place.phone, "email": Place.email, "opening_hours": Place.opening_hours, "cost": Place.cost,
+        "languages": Place.languages, "audience": Place.audience, "activities": Place.activities,
+        "host_name": Place.host_name, "house_rules": Place.house_rules, "safe_space_for": Place.safe_space_for,
+        "attributes": attributes, "attribute_meta": Place.attribute_meta, "osm_id": Place.osm_id,
+        "updated_at": Place.updated_at,
+        "url": func.concat(bindparam("url_prefix", type_=String), Place.id),
+        "distance_m": func.round(cast(distance, Numeric), 1),
+    }
+    props = func.json_build_object(*[x for key, value in fields.items() for x in (literal(key), value)])
+    geom = func.json_build_object(literal("type"), literal("Point"), literal("coordinates"), func.json_build_array(
+        func.round(cast(func.ST_X(Place.location), Numeric), 7), func.round(cast(func.ST_Y(Place.location), Numeric), 7)))
+    return [Place.id, Place.opening_hours, cast(props, Text).label("props"), cast(geom, Text).label("geom")]
+
+
 @lru_cache(maxsize=512)
-def _statement(shape: tuple) -> Select:
+def _statement(shape: tuple, as_geojson: bool = False) -> Select:
     """The search statement for one shape of filters, built once (building costs more than running)."""
     with_radius, in_gemeente, categories, free, needs, audiences, languages, newcomers, wants_open = shape
     centre = func.geography(func.ST_SetSRID(func.ST_MakePoint(bindparam("lon", type_=Float),
                                                               bindparam("lat", type_=Float)), 4326))
     place_geog = geography(Place.location)
     conditions = [public_filter()]
-    columns = _result_columns() + [func.ST_Distance(place_geog, centre, False).label("distance")]
+    distance = func.ST_Distance(place_geog, centre, False)
+    columns = (_geojson_columns(distance) if as_geojson else _result_columns()) + [distance.label("distance")]
     if with_radius:
         conditions.append(func.ST_DWithin(place_geog, centre, bindparam("radius", type_=Float), False))
     if in_gemeente:
@@ -284,10 +308,14 @@ def _statement(shape: tuple) -> Select:
             .limit(bindparam("fetch", type_=Integer)))
 
 
-def query_and_values(params: SearchParams, lon: float, lat: float, fetch: int | None = None) -> tuple[Select, dict]:
+def query_and_values(params: SearchParams, lon: float, lat: float, fetch: int | None = None,
+                     url_prefix: str | None = None) -> tuple[Select, dict]:
     """The one search statement and its values. Rows have the Place column names as attributes,
-    plus lon, lat and distance (metres from lon/lat)."""
+    plus lon, lat and distance (metres from lon/lat). With `url_prefix` (the open-data API) the rows
+    are id, opening_hours, props and geom (GeoJSON text made by PostgreSQL) and distance."""
     values = {"lon": lon, "lat": lat, "fetch": fetch or params.limit}
+    if url_prefix is not None:
+        values["url_prefix"] = url_prefix
     radius = params.effective_radius()
     if radius is not None:
         values["radius"] = radius
@@ -299,7 +327,7 @@ def query_and_values(params: SearchParams, lon: float, lat: float, fetch: int | 
         values["audiences"] = list(params.audiences)
     if params.languages:
         values["languages"] = list(params.languages)
-    return _statement(_shape(params)), values
+    return _statement(_shape(params), url_prefix is not None), values
 
 
 def build_query(params: SearchParams, lon: float, lat: float, fetch: int | None = None) -> Select:
@@ -314,8 +342,10 @@ def fetch_size(params: SearchParams) -> int:
     return params.limit
 
 
-def search(params: SearchParams) -> SearchResult:
-    """Run the search. With lat/lon: one SQL statement. With only a gemeente: one more for its centre."""
+def search(params: SearchParams, geojson_url_prefix: str | None = None) -> SearchResult:
+    """Run the search. With lat/lon: one SQL statement. With only a gemeente: one more for its centre.
+
+    `geojson_url_prefix`: let PostgreSQL build each GeoJSON Feature (see query_and_values)."""
     centre_lonlat = None
     gemeente_name = None
     if params.has_position:
@@ -335,7 +365,7 @@ def search(params: SearchParams) -> SearchResult:
         raise ApiError(_("Kies een plek: geef lat en lon op, of een gemeente."), code="missing", param="lat")
 
     fetch = fetch_size(params)
-    rows = read_rows(*query_and_values(params, *centre_lonlat, fetch))
+    rows = read_rows(*query_and_values(params, *centre_lonlat, fetch, url_prefix=geojson_url_prefix))
     at = params.open_at
     hits = []
     for row in rows:
