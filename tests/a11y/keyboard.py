@@ -22,11 +22,14 @@ _FOCUS_STYLE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const s = getComputedStyle(el);
-  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  // Date and time inputs: Tab also stops on their picker button inside the browser's own shadow DOM,
+  // which draws its own focus ring (the input itself then does not match :focus).
+  const innerPicker = el.matches('input[type=date], input[type=time], input[type=datetime-local], input[type=month], input[type=week]') && !el.matches(':focus');
+  const outline = innerPicker || (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0);
   const shadow = s.boxShadow && s.boxShadow !== 'none';
   const r = el.getBoundingClientRect();
   return {outline, shadow, tag: el.tagName.toLowerCase(), text: (el.innerText || el.value || el.getAttribute('aria-label') || el.id || '').trim().slice(0, 60),
-          width: r.width, height: r.height, focusVisible: el.matches(':focus-visible')};
+          width: r.width, height: r.height, focusVisible: el.matches(':focus-visible'), focus: el.matches(':focus'), docFocus: document.hasFocus(), id: el.id};
 }"""
 
 
@@ -73,7 +76,7 @@ class Keyboard:
             path.append(f"<{info['tag']}> {info['text']!r}" if info else "(nothing)")
             if info and check_every_stop:
                 assert info["outline"] or info["shadow"], (
-                    f"no visible focus on <{info['tag']}> {info['text']!r} while tabbing to {name!r}")
+                    f"no visible focus on <{info['tag']}> {info['text']!r} while tabbing to {name!r}: {info}")
             if self.is_focused(target):
                 self.assert_focus_visible()
                 return target
