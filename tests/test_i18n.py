@@ -109,6 +109,12 @@ def test_language_switch_keeps_the_page_and_its_query(client):
     assert 'lang="nl">Nederlands</button>' in html  # the switch now offers the way back
 
 
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "/\t/evil.example/", "https://evil.example/"])
+def test_language_switch_only_goes_back_to_our_own_pages(client, target):
+    response = client.post("/taal", data={"lang": "en", "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
 def test_language_switch_ignores_unknown_languages(client):
     response = client.post("/taal", data={"lang": "xx", "next": "/offline"})
     assert response.status_code == 302 and "lang=" not in response.headers.get("Set-Cookie", "")

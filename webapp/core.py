@@ -70,12 +70,19 @@ def healthz():
     return jsonify(status="ok", database=row[0].split(",")[0], postgis=row[1].split('"')[1])
 
 
+def _is_local_path(target: str) -> bool:
+    """Only a path on this site: browsers read "/\\host" and "/\t/host" as "//host" (another site)."""
+    if any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in target):
+        return False
+    return target.startswith("/") and not target.startswith("//")
+
+
 @bp.post("/taal")
 def set_language():
     """The language switch in the header: remember the choice in a cookie for a year."""
     lang = request.form.get("lang", "")
     target = request.form.get("next") or url_for("core.home")
-    if not target.startswith("/") or target.startswith("//"):
+    if not _is_local_path(target):
         target = url_for("core.home")
     response = redirect(target)
     if lang in current_app.config["LANGUAGES"]:
