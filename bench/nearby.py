@@ -7,8 +7,8 @@
    migration, loads the gemeenten, and loads N synthetic places spread like the population (each
    gemeente gets N * inhabitants / all inhabitants points, random inside its boundary with
    ST_GeneratePoints), in one INSERT ... SELECT (indexes are built after the load).
-2. Measures (a) the app's own search SQL (the statement `webapp.places.search.build_query` makes,
-   jit=off like the app's connections) with psycopg and (b) GET /api/v1/places through gunicorn
+2. Measures (a) the app's own search SQL (the statement GET /api/v1/places sends, from
+   `webapp.places.search.query_and_values`, jit=off like the app's connections) with psycopg and (b) GET /api/v1/places through gunicorn
    (2 workers x 4 threads, like `make run`) with the same query points and filters, at concurrency 1
    and 16. Prints p50/p95/p99 latency, requests per second, and the ratio (b)/(a).
 3. Measures JIT: the same SQL with jit=on vs. jit=off.
@@ -180,7 +180,10 @@ def search_sql(app_url: sa.URL):
 
     def compile_for(lon, lat, **filters):
         params = searching.parse_params(MultiDict({"lat": str(lat), "lon": str(lon), **filters}))
-        stmt = searching.build_query(params, lon, lat, searching.fetch_size(params))
+        # The statement GET /api/v1/places sends (PostgreSQL writes the GeoJSON of each feature).
+        stmt, values = searching.query_and_values(params, lon, lat, searching.fetch_size(params),
+                                                  url_prefix="http://127.0.0.1/plekken/")
+        stmt = stmt.params(**values)
         return str(stmt.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
     return compile_for
 
