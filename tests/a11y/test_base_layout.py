@@ -7,7 +7,7 @@ import pytest
 from flask import render_template_string
 
 from tests.a11y.keyboard import Keyboard
-from tests.fixtures.browser import DESKTOP, PHONE, axe_violations
+from tests.fixtures.browser import DESKTOP, axe_violations
 
 NARROW = {"width": 320, "height": 640}
 
