@@ -7,6 +7,7 @@ webapp/translations/en/LC_MESSAGES/messages.po.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -50,6 +51,17 @@ def test_extraction_finds_the_strings_of_code_and_templates():
     assert "U bent offline" in keys  # offline.html
     assert "Deze pagina bestaat niet (meer)." in keys  # errors.py, lazy_gettext
     assert len(keys) > 50
+
+
+def test_babel_cfg_covers_every_file_with_messages():
+    """A file kind babel.cfg does not know (e.g. mail templates) would never be translated."""
+    located = {where.rsplit(":", 1)[0] for wheres in _extracted().values() for where in wheres}
+    marker = re.compile(r"(?<![\w.])(_|_l|gettext|ngettext|lazy_gettext)\(\s*['\"]")
+    missing = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "webapp").rglob("*"))
+               if path.is_file() and path.suffix in (".py", ".html", ".txt", ".xml", ".ics", ".md")
+               and "__pycache__" not in path.parts and marker.search(path.read_text(encoding="utf-8", errors="ignore"))
+               and str(path.relative_to(ROOT)) not in located]
+    assert not missing, "files with messages that babel.cfg does not extract:\n" + "\n".join(missing)
 
 
 def test_every_message_has_an_english_translation():
