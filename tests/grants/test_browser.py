@@ -34,7 +34,7 @@ def test_grant_flow_on_a_phone(new_page, browser_login, assert_accessible, make_
     assert_accessible(applicant)
     applicant.get_by_role("link", name="Startbijdragen Amsterdam 2026").click()
     assert_accessible(applicant)
-    applicant.get_by_role("link", name=re.compile("Aanvragen")).first.click()
+    applicant.get_by_role("link", name=re.compile("Vraag aan")).first.click()
     expect(applicant.get_by_role("heading", level=1)).to_have_text("Startbijdrage aanvragen")
     assert_accessible(applicant)
     applicant.get_by_label("Wat wilt u doen?").fill("Zaalhuur voor het taalcafé")

@@ -342,11 +342,12 @@ def _render_application(application: GrantApplication, status: int = 200, **form
     errors = list(loose)
     for form in forms.values():
         errors += _summary(form)
+    report = svc.report_of(application)
     return render_template(
         "grants/application.html", application=application, grant_round=application.round,
         staff=staff, applicant=applicant, can_decide=svc.can_decide(current_user, application),
         thread=svc.thread(application), audit=svc.audit_log(application) if staff else [],
-        report=svc.report_of(application), status_label=status_label, action_label=action_label,
+        report=report, photo_size=svc.image_size(report.photo if report else None), status_label=status_label, action_label=action_label,
         short_status=short_status,
         days_left=svc.days_left(application), receipts_needed=svc.receipts_needed(application),
         decision_form=decision_form, question_form=forms.get("question_form") or QuestionForm(formdata=None),

@@ -808,6 +808,16 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
         raise GrantError(_("Dit is geen JPEG- of PNG-foto.")) from exc
 
 
+def image_size(data: bytes | None) -> tuple[int, int] | None:
+    """(width, height) of a stored photo, read from its header only: for sized <img> tags."""
+    from PIL import Image
+
+    if not data:
+        return None
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size
+
+
 def receipts_needed(application: GrantApplication) -> bool:
     return (application.granted_cents or 0) > application.round.four_eyes_cents
 
