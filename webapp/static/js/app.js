@@ -84,3 +84,21 @@
     });
   }
 })();
+
+/* Choosing a point on a Leaflet map without a mouse (WCAG 2.1.1, 2.5.7): the map takes focus and pans
+   with the arrow keys (+/- zoom), a crosshair marks its centre, and a button next to it
+   ([data-use-map-centre], in the same fieldset) picks that centre. The domain scripts call this. */
+window.Buurtplek = window.Buurtplek || {};
+window.Buurtplek.keyboardPick = function (map, container, onPick) {
+  "use strict";
+  container.setAttribute("tabindex", "0");
+  var cross = document.createElement("div");
+  cross.className = "map-crosshair";
+  cross.setAttribute("aria-hidden", "true");
+  container.appendChild(cross);
+  var scope = container.closest("fieldset") || container.parentNode;
+  var button = scope.querySelector("[data-use-map-centre]");
+  if (!button) { return; }
+  button.hidden = false;
+  button.addEventListener("click", function () { onPick(map.getCenter()); });
+};

@@ -94,11 +94,13 @@
       }
     }
     if (has) { place([lat, lon]); }
-    map.on("click", function (e) {
-      place(e.latlng);
-      latInput.value = e.latlng.lat.toFixed(5);
-      lonInput.value = e.latlng.lng.toFixed(5);
-    });
+    function pick(latlng) {
+      place(latlng);
+      latInput.value = latlng.lat.toFixed(5);
+      lonInput.value = latlng.lng.toFixed(5);
+    }
+    map.on("click", function (e) { pick(e.latlng); });
+    if (window.Buurtplek && window.Buurtplek.keyboardPick) { window.Buurtplek.keyboardPick(map, el, pick); }
     [latInput, lonInput].forEach(function (input) {
       input.addEventListener("change", function () {
         var a = parseFloat(latInput.value), b = parseFloat(lonInput.value);

@@ -37,6 +37,12 @@
       }).addTo(map);
       if (known) { marker = window.L.marker(start, {keyboard: false}).addTo(map); }
       map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng); status.textContent = mapEl.getAttribute("aria-label") + ": ✓"; });
+      if (window.Buurtplek && window.Buurtplek.keyboardPick) {
+        window.Buurtplek.keyboardPick(map, mapEl, function (centre) {
+          setPoint(centre.lat, centre.lng);
+          status.textContent = "✓ " + centre.lat.toFixed(5) + ", " + centre.lng.toFixed(5);
+        });
+      }
     } else if (mapEl) {
       mapEl.hidden = true;
     }
