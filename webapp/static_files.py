@@ -15,7 +15,9 @@ vendor = Blueprint("vendor", __name__)
 
 @vendor.route("/vendor/leaflet/<path:filename>")
 def leaflet(filename: str):
-    return send_from_directory(LEAFLET_DIR, filename, max_age=31536000)
+    """Leaflet from the xstatic package. Its URLs carry no version, so they are cached for a day, not a
+    year: an upgrade of the package reaches every browser by the next day."""
+    return send_from_directory(LEAFLET_DIR, filename, max_age=86400)
 
 
 @lru_cache(maxsize=512)
