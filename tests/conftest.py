@@ -56,6 +56,7 @@ def app(database_url):
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url.render_as_string(hide_password=False)
     application = create_app(config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         from flask_migrate import upgrade
 
@@ -129,7 +130,6 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture
 def client(app):
-    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

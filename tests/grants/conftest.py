@@ -25,19 +25,6 @@ def _dutch_request(app):
 
 
 @pytest.fixture
-def login(login):
-    """Like the shared `login`, but also forgets the user Flask-Login cached on `g`: the test's app
-    context is shared by the test client's requests, so switching users needs this."""
-    from flask import g
-
-    def do_login(client, user):
-        g.pop("_login_user", None)
-        return login(client, user)
-
-    return do_login
-
-
-@pytest.fixture
 def staff(make_user):
     return make_user("Medewerker Een", Role.STAFF, "GM0363")
 

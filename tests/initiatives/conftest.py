@@ -61,22 +61,6 @@ def add_activity(app):
 
 
 @pytest.fixture
-def login(login):
-    """The shared login, plus: forget the user Flask-Login cached in `g`.
-
-    The test's app context outlives each request, so `g._login_user` from an earlier request would
-    otherwise still be the current user after switching users within one test.
-    """
-    from flask import g
-
-    def do_login(client, user):
-        g.pop("_login_user", None)
-        return login(client, user)
-
-    return do_login
-
-
-@pytest.fixture
 def logout():
     def do_logout(client):
         from flask import g

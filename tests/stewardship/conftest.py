@@ -31,38 +31,6 @@ def make_place():
     return make
 
 
-@pytest.fixture(scope="session")
-def _password_hash():
-    from webapp.accounts.services import hash_password
-
-    from tests.fixtures.users import PASSWORD
-
-    return hash_password(PASSWORD)
-
-
-@pytest.fixture
-def make_user(app, _password_hash):
-    """Like the shared make_user (same password), but hashes the password once per run: argon2
-    is slow on purpose and these tests make many users."""
-    from datetime import datetime, timezone
-
-    from webapp.accounts import services as accounts
-    from webapp.accounts.models import Role, User
-
-    def make(name=None, role=None, gemeente=None, confirmed=True):
-        n = next(_n)
-        user = User(email=f"stw{n}@example.test", display_name=name or f"Bewoner {n}", password_hash=_password_hash,
-                    email_confirmed_at=datetime.now(timezone.utc) if confirmed else None)
-        db.session.add(user)
-        db.session.flush()
-        if role:
-            accounts.grant_role(user, Role(role), gemeente)
-        db.session.commit()
-        return user
-
-    return make
-
-
 @pytest.fixture
 def mod_ams(make_user):
     return make_user("Moderator Amsterdam", role="moderator", gemeente="GM0363")
