@@ -5,7 +5,7 @@ from datetime import datetime
 
 from babel.numbers import format_currency, format_decimal
 from flask import current_app, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 
 LANG_COOKIE = "lang"
 
@@ -55,6 +55,13 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return format_datetime(value, fmt)
 
 
+def local_date(value, fmt: str = "long") -> str:
+    """A date in the user's locale: 23 november 2026 / 23 November 2026."""
+    if value is None:
+        return ""
+    return format_date(value, fmt)
+
+
 def current_locale() -> str:
     return str(get_locale() or "nl")
 
@@ -68,3 +75,4 @@ def init_app(app) -> None:
     app.jinja_env.filters["distance"] = distance
     app.jinja_env.filters["walking_minutes"] = walking_minutes
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_date"] = local_date

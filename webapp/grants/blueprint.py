@@ -48,6 +48,19 @@ csrf.exempt(api.decide_json)
 
 navigation.add("grants.index", _l("Startbijdragen"), order=60)
 
+
+@bp.app_template_global("grants_initiative_panel")
+def initiative_panel(initiative):
+    """For grants/initiative_panel.html, which the initiative page includes."""
+    from flask_login import current_user
+
+    from webapp.grants import services
+
+    return services.initiative_panel(current_user, initiative)
+
+
+bp.add_app_template_global(routes.short_status, "grants_status_text")
+
 try:  # the account data download, once the accounts module offers it
     from webapp.accounts.export import register_exporter
 except ImportError:  # pragma: no cover - accounts without export

@@ -933,6 +933,31 @@ def my_applications(user) -> list[GrantApplication]:
     return list(db.session.scalars(stmt).unique())
 
 
+def initiative_panel(user, initiative: Initiative, today: date | None = None) -> dict[str, Any]:
+    """What the initiative page shows about startbijdragen.
+
+    Everyone: the startbijdragen granted to it (public, like the gemeente's transparency page).
+    Owners (and staff/helpers of its gemeente): its applications with their status, and the open rounds
+    that cover its location, where they can apply.
+    """
+    applications = list(db.session.scalars(
+        select(GrantApplication).where(GrantApplication.initiative_id == initiative.id)
+        .order_by(GrantApplication.id.desc())))
+    granted = [a for a in applications if a.status in m.GRANTED_STATUSES]
+    panel: dict[str, Any] = {"granted": granted, "mine": [], "rounds": []}
+    if not _authenticated(user):
+        return panel
+    point = initiative_point(initiative)
+    gemeente = initiative.gemeente_code
+    rounds = open_rounds({gemeente}, today) if gemeente else []
+    rounds = [r for r in rounds if point is not None and round_covers(r, point) and can_apply(user, r, initiative)]
+    if rounds or is_owner(user, initiative):
+        panel["mine"] = [a for a in applications if can_view(user, a)]
+        open_round_ids = {a.round_id for a in applications if a.is_open}
+        panel["rounds"] = [r for r in rounds if r.id not in open_round_ids]
+    return panel
+
+
 def days_left(application: GrantApplication, today: date | None = None) -> int | None:
     if application.due_on is None or application.status not in m.UNDECIDED_STATUSES:
         return None
