@@ -183,3 +183,15 @@ def test_place_page_is_404_unless_public(client, make_place, values):
 
 def test_place_page_of_unknown_id_is_404(client):
     assert client.get("/plekken/987654").status_code == 404
+
+
+def test_open_at_a_chosen_moment_from_the_form(client, make_place):
+    make_place(*offset(*DAM, 50), name="Werkdagen", opening_hours="Mo-Fr 09:00-17:00")
+    make_place(*offset(*DAM, 90), name="Alleen avond", opening_hours="Mo-Su 19:00-22:00")
+    # Monday 23 November 2026, 10:00 in Amsterdam (a datetime-local value, the user's wall clock)
+    page = html(client.get(f"/plekken?lat={DAM[1]}&lon={DAM[0]}&open_at=2026-11-23T10:00"))
+    assert "Werkdagen" in page and "Alleen avond" not in page
+    assert 'name="open_at"' in page and 'value="2026-11-23T10:00"' in page   # the form keeps the choice
+    assert "Open op ma 23 nov 10:00" in page                                  # the badge names the moment
+    bad = client.get(f"/plekken?lat={DAM[1]}&lon={DAM[0]}&open_at=morgen")
+    assert bad.status_code == 400 and 'href="#open_at"' in html(bad)

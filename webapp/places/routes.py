@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import abort, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -22,7 +24,7 @@ MAP_VIEW = "kaart"
 # Which form control to link to from an error about a query parameter.
 PARAM_FIELD = {"lat": "gemeente", "lon": "gemeente", "gemeente": "gemeente", "radius": "radius",
                "need": "need-wheelchair", "category": "category-community_centre", "audience": "audience-everyone",
-               "language": "language", "open_now": "open_now", "free": "free"}
+               "language": "language", "open_now": "open_now", "open_at": "open_at", "free": "free"}
 
 
 def _query_without(args: MultiDict, *drop: str, **overrides) -> str:
@@ -50,7 +52,14 @@ def _badges(place) -> list[dict]:
     return badges
 
 
-def _open_text(state: str) -> dict:
+def _open_text(state: str, at=None) -> dict:
+    """The open/closed badge: now, or at the moment the user asked about ("open op")."""
+    if at is not None:
+        local = at if at.tzinfo else at.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))  # the user's wall clock
+        when = format_datetime(local, "EEE d MMM HH:mm")
+        return {"open": {"cls": "badge-ok", "icon": "●", "text": _("Open op %(when)s", when=when)},
+                "closed": {"cls": "badge-bad", "icon": "○", "text": _("Dicht op %(when)s", when=when)},
+                "unknown": {"cls": "", "icon": "?", "text": _("Open of dicht: onbekend")}}[state]
     return {"open": {"cls": "badge-ok", "icon": "●", "text": _("Nu open")},
             "closed": {"cls": "badge-bad", "icon": "○", "text": _("Nu dicht")},
             "unknown": {"cls": "", "icon": "?", "text": _("Open of dicht: onbekend")}}[state]
@@ -107,7 +116,7 @@ def search():
     hits = []
     if result is not None:
         for hit in result.hits:
-            hits.append({"hit": hit, "badges": _badges(hit.place), "open": _open_text(hit.open_state)})
+            hits.append({"hit": hit, "badges": _badges(hit.place), "open": _open_text(hit.open_state, params.open_at)})
     context = dict(
         params=params, result=result, hits=hits, error=error,
         error_field=PARAM_FIELD.get(error_param, "search-submit"), view_map=view_map,
