@@ -33,6 +33,7 @@ bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/besluit", "decide", routes.d
 bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/toekenning-intrekken", "revoke", routes.revoke,
                 methods=["POST"])
 bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/uitbetaling", "payout", routes.payout, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/terugbetaling", "refund", routes.refund, methods=["POST"])
 bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/verslag", "report", routes.report, methods=["GET", "POST"])
 bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/<any(foto, bonnetjes):kind>", "report_image",
                 routes.report_image)

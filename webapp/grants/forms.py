@@ -124,6 +124,14 @@ class PayoutForm(FlaskForm):
         DataRequired(_l("Vul het kenmerk van de betaling in.")), Length(max=80)])
 
 
+class RefundForm(FlaskForm):
+    refund_amount = EuroField(_l("Bedrag dat terugkwam (euro)"))
+    refunded_on = DateField(_l("Datum waarop het geld terugkwam"),
+                            validators=[InputRequired(_l("Vul de datum in waarop het geld terugkwam."))])
+    refund_reason = TextAreaField(_l("Waarom komt het geld terug?"), validators=[
+        DataRequired(_l("Schrijf op waarom het geld terugkomt.")), Length(max=4000)])
+
+
 class ReportForm(FlaskForm):
     what_happened = TextAreaField(_l("Wat is er gebeurd?"), validators=[
         DataRequired(_l("Vertel kort wat er is gebeurd.")), Length(max=4000)])

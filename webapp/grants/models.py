@@ -139,6 +139,9 @@ class GrantApplication(db.Model):
     paid_on: Mapped[date | None] = mapped_column(Date)
     payment_reference: Mapped[str] = mapped_column(String(80), default="", server_default="")
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Money paid back after payout (unused): it returns to the round (see services.record_refund).
+    refunded_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    refunded_on: Mapped[date | None] = mapped_column(Date)
 
     round = relationship(GrantRound, lazy="joined")
     initiative = relationship("Initiative", lazy="joined")
@@ -157,11 +160,18 @@ class GrantApplication(db.Model):
         CheckConstraint("supporters IS NULL OR supporters >= 0", name="supporters_nonnegative"),
         CheckConstraint("reserved_cents >= 0", name="reserved_nonnegative"),
         CheckConstraint("granted_cents IS NULL OR granted_cents > 0", name="granted_positive"),
+        CheckConstraint("refunded_cents >= 0 AND refunded_cents <= COALESCE(granted_cents, 0)",
+                        name="refund_within_granted"),
         # One open (draft, submitted, provisional) application per initiative per round.
         Index("uq_grant_applications_open", "round_id", "initiative_id", unique=True,
               postgresql_where=text("status IN ('draft', 'submitted', 'provisional')")),
         Index("ix_grant_applications_round_status", "round_id", "status", "submitted_at"),
     )
+
+    @property
+    def net_granted_cents(self) -> int:
+        """What the initiative keeps: the amount granted minus what it paid back."""
+        return (self.granted_cents or 0) - self.refunded_cents
 
     @property
     def is_open(self) -> bool:

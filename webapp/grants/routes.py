@@ -11,7 +11,7 @@ from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
 from webapp.grants.forms import (AnswerForm, ApplicationForm, DecisionForm, HelperForm, PayoutForm, QuestionForm,
-                                 ReportForm, RevokeForm, RoundForm)
+                                 RefundForm, ReportForm, RevokeForm, RoundForm)
 from webapp.grants.money import MoneyError, euros_input, parse_euros
 from webapp.grants.models import GrantApplication, GrantRound
 from webapp.initiatives.models import Initiative
@@ -40,7 +40,7 @@ ACTION_LABELS = {
     "rejected": _l("Afgewezen"), "revoked": _l("Toekenning ingetrokken"),
     "withdrawn": _l("Ingetrokken door de aanvrager"), "paid": _l("Uitbetaling vastgelegd"),
     "report_submitted": _l("Verslag gegeven"), "helper_granted": _l("Helper gemaakt"),
-    "helper_removed": _l("Helper-rol weggehaald"),
+    "helper_removed": _l("Helper-rol weggehaald"), "refunded": _l("Geld terugbetaald aan de regeling"),
 }
 
 
@@ -353,6 +353,7 @@ def _render_application(application: GrantApplication, status: int = 200, **form
         decision_form=decision_form, question_form=forms.get("question_form") or QuestionForm(formdata=None),
         answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
         revoke_form=forms.get("revoke_form") or RevokeForm(formdata=None), payout_form=payout_form,
+        refund_form=forms.get("refund_form") or RefundForm(formdata=None),
         errors=errors, today=svc.local_today()), status
 
 
@@ -433,6 +434,17 @@ def payout(application_id: int):
     return _post_action(application_id, PayoutForm, "payout_form",
                         lambda a, f: svc.record_payout(current_user, a, f.paid_on.data, f.reference.data),
                         _("De betaling is vastgelegd."))
+
+
+@login_required
+def refund(application_id: int):
+    application = _application_or_404(application_id)
+    if not svc.can_decide(current_user, application):
+        abort(403)
+    return _post_action(application_id, RefundForm, "refund_form",
+                        lambda a, f: svc.record_refund(current_user, a, f.refund_amount.cents, f.refunded_on.data,
+                                                       f.refund_reason.data),
+                        _("Het teruggekregen geld is vastgelegd. Het is weer beschikbaar in de regeling."))
 
 
 @login_required

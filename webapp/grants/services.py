@@ -773,6 +773,47 @@ def record_payout(user, application: GrantApplication, paid_on: date | None, ref
     return application
 
 
+def record_refund(user, application: GrantApplication, amount_cents: int | None, refunded_on: date | None,
+                  reason: str, now: datetime | None = None) -> GrantApplication:
+    """Money paid back after payout (unused, or not spent as agreed) returns to the round.
+
+    Under the same round lock as every other money change: the round's committed and paid totals,
+    and what the application holds, go down by the same amount; the audit log keeps why.
+    """
+    if not can_decide(user, application):
+        raise Forbidden()
+    reason = (reason or "").strip()
+    errors = {}
+    if amount_cents is None or amount_cents <= 0:
+        errors["refund_amount"] = _("Vul een bedrag in dat groter is dan € 0.")
+    if refunded_on is None:
+        errors["refunded_on"] = _("Vul de datum in waarop het geld terugkwam.")
+    elif refunded_on > local_today(now):
+        errors["refunded_on"] = _("Die datum ligt in de toekomst.")
+    if not reason:
+        errors["refund_reason"] = _("Schrijf op waarom het geld terugkomt.")
+    elif len(reason) > 4000:
+        errors["refund_reason"] = _("Dit is te lang: hoogstens %(n)s tekens.", n=4000)
+    if errors:
+        raise GrantError(errors=errors)
+    grant_round, application = _lock(application)
+    if application.status != m.PAID:
+        raise GrantError(_("Alleen een uitbetaalde startbijdrage kan worden terugbetaald."))
+    if amount_cents > application.reserved_cents:
+        raise GrantError(_("Er kan hoogstens %(amount)s terugkomen.", amount=money(application.reserved_cents)),
+                         field="refund_amount")
+    grant_round.committed_cents = grant_round.committed_cents - amount_cents
+    grant_round.paid_cents = grant_round.paid_cents - amount_cents
+    application.reserved_cents = application.reserved_cents - amount_cents
+    application.refunded_cents = application.refunded_cents + amount_cents
+    application.refunded_on = refunded_on
+    db.session.flush()
+    _audit(user, "refunded", application=application, old=m.PAID, new=m.PAID, amount_cents=amount_cents,
+           reason=reason, refunded_on=refunded_on.isoformat())
+    log.info("grant application %s: %s cents paid back to round %s", application.id, amount_cents, grant_round.id)
+    return application
+
+
 # ---------------------------------------------------------------- report
 
 def clean_image(data: bytes) -> tuple[bytes, str]:
@@ -997,7 +1038,8 @@ def districts_of(gemeente_code: str) -> list[District]:
 # ---------------------------------------------------------------- transparency and figures
 
 def round_totals(grant_round: GrantRound) -> dict[str, int]:
-    granted = db.session.scalar(select(func.coalesce(func.sum(GrantApplication.granted_cents), 0)).where(
+    granted = db.session.scalar(select(func.coalesce(func.sum(
+        GrantApplication.granted_cents - GrantApplication.refunded_cents), 0)).where(
         GrantApplication.round_id == grant_round.id, GrantApplication.status.in_(m.GRANTED_STATUSES)))
     return {"budget_cents": grant_round.budget_cents, "granted_cents": int(granted),
             "paid_cents": grant_round.paid_cents, "committed_cents": grant_round.committed_cents,
@@ -1019,7 +1061,7 @@ def public_overview(gemeente_code: str) -> list[dict[str, Any]]:
                 "initiative_id": a.initiative_id,
                 "initiative": a.initiative.title if not a.initiative.hidden else _("(verborgen initiatief)"),
                 "purpose": a.title,
-                "amount_cents": a.granted_cents,
+                "amount_cents": a.net_granted_cents,
                 "date": local_today(a.decided_at) if a.decided_at else None,
                 "paid": a.status == m.PAID,
                 "district": a.district_name or "",
@@ -1074,7 +1116,7 @@ def dashboard(grant_round: GrantRound) -> tuple[Figures, list[Figures]]:
                 if a.due_on is None or local_today(a.decided_at) <= a.due_on:
                     figures.in_time += 1
             if a.status in m.GRANTED_STATUSES:
-                figures.granted_cents += a.granted_cents or 0
+                figures.granted_cents += a.net_granted_cents
             if a.status == m.PAID:
                 figures.paid_cents += a.reserved_cents
     return total, [per_district[k] for k in sorted(per_district)]
@@ -1104,7 +1146,7 @@ def export_for(user) -> dict[str, Any]:
         "applications": [{
             "id": a.id, "round": a.round.name, "initiative": a.initiative.title, "status": a.status,
             "title": a.title, "audience": a.audience, "timing": a.timing, "description": a.description,
-            "amount_cents": a.amount_cents, "granted_cents": a.granted_cents,
+            "amount_cents": a.amount_cents, "granted_cents": a.granted_cents, "refunded_cents": a.refunded_cents,
             "own_contribution_cents": a.own_contribution_cents, "cofunding": a.cofunding,
             "supporters": a.supporters, "on_behalf": a.on_behalf,
             "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
