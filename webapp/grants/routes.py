@@ -417,34 +417,26 @@ def decide(application_id: int):
 
 @login_required
 def revoke(application_id: int):
-    application = _application_or_404(application_id)
-    if not svc.can_decide(current_user, application):
-        abort(403)
     return _post_action(application_id, RevokeForm, "revoke_form",
                         lambda a, f: svc.revoke(current_user, a, f.revoke_reason.data),
                         _("De toekenning is ingetrokken. Het geld gaat terug naar de regeling."),
-                        {"reason": "revoke_reason"})
+                        {"reason": "revoke_reason"}, allowed=svc.can_decide)
 
 
 @login_required
 def payout(application_id: int):
-    application = _application_or_404(application_id)
-    if not svc.can_decide(current_user, application):
-        abort(403)
     return _post_action(application_id, PayoutForm, "payout_form",
                         lambda a, f: svc.record_payout(current_user, a, f.paid_on.data, f.reference.data),
-                        _("De betaling is vastgelegd."))
+                        _("De betaling is vastgelegd."), allowed=svc.can_decide)
 
 
 @login_required
 def refund(application_id: int):
-    application = _application_or_404(application_id)
-    if not svc.can_decide(current_user, application):
-        abort(403)
     return _post_action(application_id, RefundForm, "refund_form",
                         lambda a, f: svc.record_refund(current_user, a, f.refund_amount.cents, f.refunded_on.data,
                                                        f.refund_reason.data),
-                        _("Het teruggekregen geld is vastgelegd. Het is weer beschikbaar in de regeling."))
+                        _("Het teruggekregen geld is vastgelegd. Het is weer beschikbaar in de regeling."),
+                        allowed=svc.can_decide)
 
 
 @login_required

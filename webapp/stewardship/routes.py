@@ -55,6 +55,14 @@ def _subject_or_404(subject_type: str, subject_id: int):
     return subject
 
 
+def _row_of_subject_or_404(model, row_id: int, subject_type: str, subject_id: int):
+    """A join request, suggestion or report that belongs to this subject (404 otherwise)."""
+    row = db.session.get(model, row_id)
+    if row is None or (row.subject_type, row.subject_id) != (subject_type, subject_id):
+        abort(404)
+    return row
+
+
 def _visible_subject_or_404(subject_type: str, subject_id: int):
     """Proposals and hidden subjects do not exist for the public: 404, not 403."""
     subject = _subject_or_404(subject_type, subject_id)
@@ -233,9 +241,7 @@ def suggest(subject_type: str, subject_id: int):
 
 def decide_suggestion(subject_type: str, subject_id: int, suggestion_id: int):
     subject = _subject_or_404(subject_type, subject_id)
-    suggestion = db.session.get(Suggestion, suggestion_id)
-    if suggestion is None or (suggestion.subject_type, suggestion.subject_id) != (subject_type, subject_id):
-        abort(404)
+    suggestion = _row_of_subject_or_404(Suggestion, suggestion_id, subject_type, subject_id)
     accept = _decision()
     try:
         services.decide_suggestion(current_user, suggestion, accept)
@@ -334,9 +340,7 @@ def join(subject_type: str, subject_id: int):
 
 def decide_join(subject_type: str, subject_id: int, request_id: int):
     subject = _subject_or_404(subject_type, subject_id)
-    join_request = db.session.get(JoinRequest, request_id)
-    if join_request is None or (join_request.subject_type, join_request.subject_id) != (subject_type, subject_id):
-        abort(404)
+    join_request = _row_of_subject_or_404(JoinRequest, request_id, subject_type, subject_id)
     accept = _decision()
     try:
         services.decide_join(current_user, join_request, accept)
@@ -350,9 +354,7 @@ def decide_join(subject_type: str, subject_id: int, request_id: int):
 
 def withdraw_join(subject_type: str, subject_id: int, request_id: int):
     subject = _subject_or_404(subject_type, subject_id)
-    join_request = db.session.get(JoinRequest, request_id)
-    if join_request is None or (join_request.subject_type, join_request.subject_id) != (subject_type, subject_id):
-        abort(404)
+    join_request = _row_of_subject_or_404(JoinRequest, request_id, subject_type, subject_id)
     try:
         services.withdraw_join(current_user, join_request)
     except StewardshipError as exc:
@@ -463,9 +465,7 @@ def report(subject_type: str, subject_id: int):
 
 def close_report(subject_type: str, subject_id: int, report_id: int):
     subject = _subject_or_404(subject_type, subject_id)
-    row = db.session.get(Report, report_id)
-    if row is None or (row.subject_type, row.subject_id) != (subject_type, subject_id):
-        abort(404)
+    row = _row_of_subject_or_404(Report, report_id, subject_type, subject_id)
     try:
         services.close_report(current_user, row, request.form.get("answer", ""))
     except StewardshipError as exc:
