@@ -83,6 +83,25 @@ def _fail(message) -> None:
     flash(str(message), "error")
 
 
+def _attempt(action, success: str, conflict: str | None = None) -> bool:
+    """Run one rule for a one-click action: commit and thank on success; when a rule is broken (or,
+    with `conflict`, someone changed the subject meanwhile) roll back and say why. PermissionDenied
+    is left to the app-wide 403."""
+    try:
+        action()
+    except EditConflict:
+        if conflict is None:
+            raise
+        _fail(conflict)
+        return False
+    except StewardshipError as exc:
+        _fail(exc)
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
 def _gemeente_choices(form, empty_label) -> None:
     form.gemeente_code.choices = [("", empty_label)] + [(code, name) for code, name in list_gemeenten()]
 
@@ -119,8 +138,8 @@ def propose():
                 form.confirm_new.data = "1"
             else:
                 try:
-                    place = services.propose_place(current_user, values, location[0], location[1],
-                                                   gemeente_code=gemeente_code, note=note)
+                    services.propose_place(current_user, values, location[0], location[1],
+                                           gemeente_code=gemeente_code, note=note)
                 except StewardshipError as exc:
                     db.session.rollback()
                     general_error = str(exc)
@@ -243,15 +262,9 @@ def decide_suggestion(subject_type: str, subject_id: int, suggestion_id: int):
     subject = _subject_or_404(subject_type, subject_id)
     suggestion = _row_of_subject_or_404(Suggestion, suggestion_id, subject_type, subject_id)
     accept = _decision()
-    try:
-        services.decide_suggestion(current_user, suggestion, accept)
-    except StewardshipError as exc:
-        _fail(exc)
-    except EditConflict:
-        _fail(_("De plek is net veranderd. Probeer het opnieuw."))
-    else:
-        db.session.commit()
-        flash(_("Overgenomen.") if accept else _("Afgewezen."), "success")
+    _attempt(lambda: services.decide_suggestion(current_user, suggestion, accept),
+             _("Overgenomen.") if accept else _("Afgewezen."),
+             conflict=_("De plek is net veranderd. Probeer het opnieuw."))
     return _back(subject)
 
 
@@ -278,27 +291,17 @@ def revert(subject_type: str, subject_id: int, revision_id: int):
         expected = int(request.form.get("version", ""))
     except ValueError:
         abort(400)
-    try:
-        services.revert_to(current_user, subject, revision, expected)
-    except EditConflict:
-        _fail(_("Iemand heeft dit net veranderd. Bekijk de geschiedenis opnieuw en probeer het nog eens."))
-    except StewardshipError as exc:
-        _fail(exc)
-    else:
-        db.session.commit()
-        flash(_("Teruggezet. Dit staat nu ook in de geschiedenis."), "success")
+    _attempt(lambda: services.revert_to(current_user, subject, revision, expected),
+             _("Teruggezet. Dit staat nu ook in de geschiedenis."),
+             conflict=_("Iemand heeft dit net veranderd. Bekijk de geschiedenis opnieuw en probeer het nog eens."))
     return redirect(url_for("stewardship.history", subject_type=subject_type, subject_id=subject_id))
 
 
 def confirm(subject_type: str, subject_id: int):
     subject = _subject_or_404(subject_type, subject_id)
-    try:
-        services.confirm_attributes(current_user, subject)
-    except EditConflict:
-        _fail(_("Iemand heeft dit net veranderd. Probeer het opnieuw."))
-    else:
-        db.session.commit()
-        flash(_("Dank u wel! We laten zien dat de informatie vandaag is gecontroleerd."), "success")
+    _attempt(lambda: services.confirm_attributes(current_user, subject),
+             _("Dank u wel! We laten zien dat de informatie vandaag is gecontroleerd."),
+             conflict=_("Iemand heeft dit net veranderd. Probeer het opnieuw."))
     return _back(subject)
 
 
@@ -342,38 +345,21 @@ def decide_join(subject_type: str, subject_id: int, request_id: int):
     subject = _subject_or_404(subject_type, subject_id)
     join_request = _row_of_subject_or_404(JoinRequest, request_id, subject_type, subject_id)
     accept = _decision()
-    try:
-        services.decide_join(current_user, join_request, accept)
-    except StewardshipError as exc:
-        _fail(exc)
-    else:
-        db.session.commit()
-        flash(_("Welkom geheten als mede-beheerder.") if accept else _("Verzoek afgewezen."), "success")
+    _attempt(lambda: services.decide_join(current_user, join_request, accept),
+             _("Welkom geheten als mede-beheerder.") if accept else _("Verzoek afgewezen."))
     return _back(subject)
 
 
 def withdraw_join(subject_type: str, subject_id: int, request_id: int):
     subject = _subject_or_404(subject_type, subject_id)
     join_request = _row_of_subject_or_404(JoinRequest, request_id, subject_type, subject_id)
-    try:
-        services.withdraw_join(current_user, join_request)
-    except StewardshipError as exc:
-        _fail(exc)
-    else:
-        db.session.commit()
-        flash(_("Uw vraag is ingetrokken."), "success")
+    _attempt(lambda: services.withdraw_join(current_user, join_request), _("Uw vraag is ingetrokken."))
     return redirect(url_for("stewardship.mine"))
 
 
 def withdraw_proposal(place_id: int):
     place = _proposal_or_404(place_id)
-    try:
-        services.withdraw_proposal(current_user, place)
-    except StewardshipError as exc:
-        _fail(exc)
-    else:
-        db.session.commit()
-        flash(_("Uw voorstel is ingetrokken."), "success")
+    _attempt(lambda: services.withdraw_proposal(current_user, place), _("Uw voorstel is ingetrokken."))
     return redirect(url_for("stewardship.mine"))
 
 
@@ -413,13 +399,7 @@ def add_owner(subject_type: str, subject_id: int):
     if user is None:
         _fail(_("We vinden geen account met dit e-mailadres."))
         return _back(subject)
-    try:
-        services.moderator_add_owner(current_user, subject, user)
-    except StewardshipError as exc:
-        _fail(exc)
-    else:
-        db.session.commit()
-        flash(_("Mede-beheerder toegevoegd."), "success")
+    _attempt(lambda: services.moderator_add_owner(current_user, subject, user), _("Mede-beheerder toegevoegd."))
     return _back(subject)
 
 
@@ -430,13 +410,7 @@ def remove_owner(subject_type: str, subject_id: int, user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    try:
-        services.moderator_remove_owner(current_user, subject, user)
-    except StewardshipError as exc:
-        _fail(exc)
-    else:
-        db.session.commit()
-        flash(_("Mede-beheerder weggehaald."), "success")
+    _attempt(lambda: services.moderator_remove_owner(current_user, subject, user), _("Mede-beheerder weggehaald."))
     return _back(subject)
 
 
@@ -466,13 +440,8 @@ def report(subject_type: str, subject_id: int):
 def close_report(subject_type: str, subject_id: int, report_id: int):
     subject = _subject_or_404(subject_type, subject_id)
     row = _row_of_subject_or_404(Report, report_id, subject_type, subject_id)
-    try:
-        services.close_report(current_user, row, request.form.get("answer", ""))
-    except StewardshipError as exc:
-        _fail(exc)
-    else:
-        db.session.commit()
-        flash(_("Melding gesloten. De melder krijgt uw antwoord."), "success")
+    _attempt(lambda: services.close_report(current_user, row, request.form.get("answer", "")),
+             _("Melding gesloten. De melder krijgt uw antwoord."))
     return _back(subject)
 
 
