@@ -1,13 +1,20 @@
 """Language choice and locale-aware formatting (money, distances, dates)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency, format_decimal
 from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 
 LANG_COOKIE = "lang"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today's date in the Netherlands (the server runs in UTC: date.today() is wrong after 23:00/22:00)."""
+    return (now or datetime.now(timezone.utc)).astimezone(AMSTERDAM).date()
 
 
 def select_locale() -> str:

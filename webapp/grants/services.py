@@ -29,7 +29,7 @@ from webapp.areas.models import District, Gemeente
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants.models import GrantApplication, GrantAuditEntry, GrantBudgetLine, GrantMessage, GrantReport, GrantRound
-from webapp.i18n import money
+from webapp.i18n import local_today, money
 from webapp.initiatives.models import Initiative
 from webapp.stewardship.models import InitiativeOwner
 from webapp.stewardship.services import is_owner
@@ -64,10 +64,6 @@ class Forbidden(Exception):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def local_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(TZ).date()
 
 
 def _authenticated(user) -> bool:

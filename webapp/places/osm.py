@@ -12,7 +12,6 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from shapely.geometry import shape
 from sqlalchemy import func, select
 
 from webapp.extensions import db
+from webapp.i18n import local_today
 from webapp.places import hours
 from webapp.places.attributes import ATTRIBUTES
 from webapp.places.models import Place
@@ -224,7 +224,7 @@ def import_features(features: list[dict], status: str = "proposed", dry_run: boo
     from webapp.areas.services import gemeente_at
 
     report = ImportReport()
-    today = date.today().isoformat()
+    today = local_today().isoformat()
     for number, feature in enumerate(features, start=1):
         osm_id = _osm_id(feature)
         label = osm_id or f"feature {number}"

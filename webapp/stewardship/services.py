@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import opening_hours as _oh
@@ -19,6 +19,7 @@ from webapp.areas.models import Gemeente
 from webapp.mail.services import queue_mail_to_user
 from webapp.places.attributes import ATTRIBUTE_KEYS, CATEGORIES, COSTS, TRI_STATES
 from webapp.extensions import db
+from webapp.i18n import local_today
 from webapp.initiatives.models import Initiative
 from webapp.places.models import Place
 from webapp.stewardship.models import (REPORT_CATEGORIES, InitiativeOwner, JoinRequest, PlaceOwner, Report, Revision,
@@ -699,7 +700,7 @@ def revert_to(moderator, subject, revision: Revision, expected_version: int) -> 
 def confirm_attributes(user, subject) -> None:
     """A co-owner says: the accessibility and safety information is still correct (today)."""
     _require(isinstance(subject, Place) and can_edit(user, subject))
-    apply_edit(subject, user, {"attributes_confirmed_on": date.today()}, subject.version, kind="confirm")
+    apply_edit(subject, user, {"attributes_confirmed_on": local_today()}, subject.version, kind="confirm")
     log.info("place %s attributes confirmed by user %s", subject.id, user.id)
 
 
