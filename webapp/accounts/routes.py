@@ -127,17 +127,23 @@ def register():
     return render_template("accounts/register.html", form=form), status
 
 
-@no_store
-def confirm_email(token: str):
+def _confirm_by_token(confirm, token: str, purpose: str, success: str):
+    """Use a link from a mail: an invalid or expired one gets a page that says so (400)."""
     try:
-        services.confirm_email(token)
+        confirm(token)
     except services.TokenError as exc:
         db.session.rollback()
-        return render_template("accounts/token_invalid.html", message=str(exc), purpose="confirm",
+        return render_template("accounts/token_invalid.html", message=str(exc), purpose=purpose,
                                expired=exc.expired), 400
     db.session.commit()
-    flash(_("Uw e-mailadres is bevestigd. U kunt nu inloggen."), "success")
+    flash(success, "success")
     return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+
+
+@no_store
+def confirm_email(token: str):
+    return _confirm_by_token(services.confirm_email, token, "confirm",
+                             _("Uw e-mailadres is bevestigd. U kunt nu inloggen."))
 
 
 # --- password reset --------------------------------------------------------------------------------
@@ -265,15 +271,7 @@ def change_email():
 
 @no_store
 def confirm_email_change(token: str):
-    try:
-        services.confirm_email_change(token)
-    except services.TokenError as exc:
-        db.session.rollback()
-        return render_template("accounts/token_invalid.html", message=str(exc), purpose="email",
-                               expired=exc.expired), 400
-    db.session.commit()
-    flash(_("Uw nieuwe e-mailadres is bevestigd."), "success")
-    return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+    return _confirm_by_token(services.confirm_email_change, token, "email", _("Uw nieuwe e-mailadres is bevestigd."))
 
 
 @no_store
