@@ -718,6 +718,10 @@ def report(user, subject, category: str, text: str) -> Report:
         raise StewardshipError(_("Beschrijf het probleem in een paar woorden."))
     if len(text) > 2000:
         raise StewardshipError(_("Schrijf het korter (hoogstens 2000 tekens)."))
+    if category == "inappropriate":
+        # Count reporters under the subject's row lock: two simultaneous reports otherwise each see the
+        # other's row missing, and the third reporter never hides the subject.
+        db.session.refresh(subject, with_for_update=True)
     row = Report(subject_type=subject_type(subject), subject_id=subject.id, user_id=user.id,
                  category=category, text=text)
     db.session.add(row)
