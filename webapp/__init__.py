@@ -16,6 +16,9 @@ DOMAINS = ["areas", "accounts", "mail", "places", "stewardship", "initiatives", 
 
 def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__)
+    from webapp import converters
+
+    converters.init_app(app)  # bounded <int:...> in every rule: before any blueprint registers
     app.config.from_mapping(vars(config or Config()))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
