@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app webapp
 DB_URL = $$(scripts/pg.sh url)
+# The owner role runs migrations and loaders; the app (DB_URL) may only read and write rows.
+OWNER_URL = $$(scripts/pg.sh owner-url)
 
 .PHONY: run test setup system venv db stop demo lint translations
 
@@ -13,7 +15,7 @@ run: setup demo
 	  --access-logfile - "webapp:create_app()"
 
 test: setup
-	DATABASE_URL="$(DB_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(DB_URL)" MIGRATION_DATABASE_URL="$(OWNER_URL)" $(PY) -m pytest $(PYTEST_ARGS)
 
 setup: system venv db
 
@@ -33,12 +35,12 @@ translations: venv
 
 db: venv translations
 	@scripts/pg.sh start
-	@DATABASE_URL="$(DB_URL)" $(FLASK) db upgrade heads
-	@DATABASE_URL="$(DB_URL)" $(FLASK) areas load data/gemeenten-2023.geojson
-	@DATABASE_URL="$(DB_URL)" $(FLASK) areas load-districts data/amsterdam-stadsdelen.geojson --gemeente GM0363
+	@DATABASE_URL="$(DB_URL)" MIGRATION_DATABASE_URL="$(OWNER_URL)" $(FLASK) db upgrade heads
+	@DATABASE_URL="$(OWNER_URL)" $(FLASK) areas load data/gemeenten-2023.geojson
+	@DATABASE_URL="$(OWNER_URL)" $(FLASK) areas load-districts data/amsterdam-stadsdelen.geojson --gemeente GM0363
 
 demo: db
-	@DATABASE_URL="$(DB_URL)" $(FLASK) demo load
+	@DATABASE_URL="$(OWNER_URL)" $(FLASK) demo load
 
 stop:
 	@scripts/pg.sh stop

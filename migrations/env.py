@@ -14,7 +14,27 @@ from webapp.schema_filters import include_name, include_object  # noqa: E402
 
 
 def get_engine():
+    """The owner's engine: MIGRATION_DATABASE_URL when set and different from the app's, else the app's."""
+    import sqlalchemy as sa
+
+    owner_url = current_app.config.get("MIGRATION_DATABASE_URL")
+    app_url = current_app.config.get("SQLALCHEMY_DATABASE_URI")
+    if owner_url and app_url and str(owner_url) != str(app_url):
+        # The owner's credentials, always on the app's own database.
+        owner = sa.engine.make_url(owner_url).set(database=sa.engine.make_url(app_url).database)
+        if owner.username != sa.engine.make_url(app_url).username:
+            return sa.create_engine(owner, poolclass=sa.pool.NullPool)
     return current_app.extensions["migrate"].db.engine
+
+
+def grant_app_role(connection):
+    """After migrating as the owner, give the app's role (DATABASE_URL's user) its rights again."""
+    from webapp.db_roles import app_role_for, grant_app_role as grant
+
+    role = app_role_for(current_app.config.get("SQLALCHEMY_DATABASE_URI"),
+                        current_app.config.get("MIGRATION_DATABASE_URL"))
+    if role:
+        grant(connection, role)
 
 
 def get_metadata():
@@ -52,6 +72,7 @@ def _run(connection, conf_args):
                       include_name=include_name, **conf_args)
     with context.begin_transaction():
         context.run_migrations()
+        grant_app_role(connection)
 
 
 if context.is_offline_mode():

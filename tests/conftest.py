@@ -2,6 +2,9 @@
 
 - `app`: session-wide; creates database `buurtplek_test_<pid>` on the DATABASE_URL server, applies
   every migration and loads the 343 gemeenten (and Amsterdam's districts) once.
+- the test database is made and migrated by the owner role (MIGRATION_DATABASE_URL, else
+  `scripts/pg.sh owner-url`, else DATABASE_URL); when DATABASE_URL names another role (the app's
+  least-privilege role), it gets the app's rights there too (`app_role_url` connects as it).
 - every test runs inside a transaction that is rolled back (app code may commit: it commits a
   savepoint). Tests marked `committed` (live server, threads) commit for real; afterwards every
   table but the reference data is emptied.
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from webapp import create_app
 from webapp.config import TestConfig
+from webapp.db_roles import app_role_for
 from webapp.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +34,29 @@ pytest_plugins = ["tests.fixtures.users", "tests.fixtures.browser"]
 
 
 def _server_url() -> sa.URL:
+    """The owner's URL on the server where the test databases are made."""
     raw = os.environ.get("DATABASE_URL")
     if not raw:
         pytest.exit("DATABASE_URL is not set: run the tests with `make test`.", returncode=2)
-    return make_url(raw)
+    return make_url(_owner_url(raw))
+
+
+def _owner_url(app_url: str) -> str:
+    if os.environ.get("MIGRATION_DATABASE_URL"):
+        return os.environ["MIGRATION_DATABASE_URL"]
+    try:
+        owner = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "owner-url"], capture_output=True, text=True,
+                               timeout=60, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        owner = ""
+    # Tests that make their own databases (tests/test_migrations.py) find the owner here.
+    os.environ["MIGRATION_DATABASE_URL"] = owner or app_url
+    return os.environ["MIGRATION_DATABASE_URL"]
+
+
+def pytest_configure(config):
+    if os.environ.get("DATABASE_URL"):
+        _owner_url(os.environ["DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +76,15 @@ def database_url():
 
 
 @pytest.fixture(scope="session")
+def app_role_url(app, database_url):
+    """The test database as the app's least-privilege role (DATABASE_URL's user), or None when the
+    tests run with the owner's URL only."""
+    if not app_role_for(os.environ["DATABASE_URL"], database_url):
+        return None
+    return make_url(os.environ["DATABASE_URL"]).set(database=database_url.database)
+
+
+@pytest.fixture(scope="session")
 def app(database_url):
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url.render_as_string(hide_password=False)
@@ -65,6 +98,12 @@ def app(database_url):
         upgrade(revision="heads")
         areas.load_gemeenten(ROOT / "data" / "gemeenten-2023.geojson")
         areas.load_districts(ROOT / "data" / "amsterdam-stadsdelen.geojson", "GM0363")
+        role = app_role_for(os.environ["DATABASE_URL"], database_url)
+        if role:
+            from webapp.db_roles import grant_app_role
+
+            with db.engine.begin() as conn:
+                grant_app_role(conn, role)
     yield application
     with application.app_context():
         db.session.remove()

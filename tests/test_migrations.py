@@ -24,7 +24,7 @@ def test_models_match_migrated_database(app):
 
 @pytest.fixture
 def empty_database():
-    server = make_url(os.environ["DATABASE_URL"])
+    server = make_url(os.environ.get("MIGRATION_DATABASE_URL") or os.environ["DATABASE_URL"])  # the owner
     name = f"buurtplek_migr_{os.getpid()}"
     admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

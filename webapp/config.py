@@ -39,6 +39,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "DATABASE_URL", "postgresql+psycopg://buurtplek@127.0.0.1:5432/buurtplek"
         )
+        # Migrations run as the owner role (DDL); the app's role may only read and write rows.
+        self.MIGRATION_DATABASE_URL = os.environ.get("MIGRATION_DATABASE_URL") or self.SQLALCHEMY_DATABASE_URI
         # JIT compilation costs more than our short indexed queries save: off per connection.
         self.SQLALCHEMY_ENGINE_OPTIONS = {
             "pool_pre_ping": True,
@@ -79,6 +81,7 @@ class TestConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         self.TESTING = True
+        self.MIGRATION_DATABASE_URL = ""  # tests migrate through the app's own engine (tests/conftest.py)
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
         self.MAIL_BACKEND = "log"
