@@ -2,18 +2,24 @@
 
 Nothing comes from a CDN: folium's default JS/CSS (Leaflet, jQuery, Bootstrap, awesome-markers from
 CDNs) are replaced by Leaflet from /vendor/leaflet/ (xstatic-leaflet) and Leaflet.markercluster from
-/static/vendor/. Tiles come from TILE_URL. Folium's inline script gets the CSP nonce. Popups are built
-with DOM text nodes from JSON-encoded strings (`SafePopup`), never as HTML, so a name like
-`<img onerror=...>` or `${...}` shows as text.
+/static/vendor/. Tiles come from TILE_URL. Folium's inline script gets the CSP nonce.
+
+Stored text never reaches a template. branca renders every element's script output a second time as a
+Jinja template (`Element(script(...))`), so folium elements here hold only numbers, configuration and
+names folium generated itself. The data (markers with name, link and detail line; the URL a tap on the
+map searches from) travel in one `<script type="application/json">` block, written by our own
+template `places/_map_data.html` with `tojson`; `MarkersFromData` hands that block to
+static/js/places-map.js, which builds the markers and their popups with text nodes (never HTML).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import folium
 from branca.element import CssLink, JavascriptLink, MacroElement
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
+from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 from markupsafe import Markup
@@ -36,61 +42,29 @@ class MapMarker:
 class RenderedMap:
     head: Markup      # <link>/<script src> + the map's own <style>
     body: Markup      # the map <div>
-    script: Markup    # <script nonce=...> that builds it
+    script: Markup    # the JSON data block and the <script nonce=...> that builds the map
 
 
-class SafePopup(MacroElement):
-    """A popup with a link (name) and a line of text, made of text nodes: no HTML from data."""
+class MarkersFromData(JSCSSMixin, MacroElement):
+    """Puts the markers (and the map's click navigation) on the map from the JSON data block.
 
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup(function () {
-            var box = document.createElement("div");
-            var link = document.createElement("a");
-            link.href = {{ this.url|tojson }};
-            link.textContent = {{ this.name|tojson }};
-            box.appendChild(link);
-            {% if this.detail %}
-            var line = document.createElement("p");
-            line.textContent = {{ this.detail|tojson }};
-            box.appendChild(line);
-            {% endif %}
-            return box;
-        });
-        (function (marker, label) {
-            marker.options.title = label;
-            marker.options.alt = label;
-            if (marker._icon) { marker._icon.title = label; marker._icon.alt = label; }
-        })({{ this._parent.get_name() }}, {{ this.name|tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, name: str, url: str, detail: str = ""):
-        super().__init__()
-        self._name = "SafePopup"
-        self.name, self.url, self.detail = name, url, detail
-
-
-class MapClickNavigates(MacroElement):
-    """Tapping the map searches from that point (the gemeente picker and 'use my location' are the
-    keyboard alternatives). The target URL keeps the other filters."""
+    Its template holds no data, only names folium generated (the map, the layer, this element, which
+    is also the data block's id): the data are never part of any template source."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.on("click", function (e) {
-            var url = new URL({{ this.base_url|tojson }}, window.location.href);
-            url.searchParams.set("lat", e.latlng.lat.toFixed(5));
-            url.searchParams.set("lon", e.latlng.lng.toFixed(5));
-            url.searchParams.delete("gemeente");
-            window.location.assign(url.toString());
-        });
+        window.Buurtplek.placesMap({{ this._parent.get_name() }}, {{ this.layer.get_name() }},
+                                   document.getElementById("{{ this.get_name() }}"));
         {% endmacro %}
     """)
 
-    def __init__(self, base_url: str):
+    def __init__(self, layer, markers: list[MapMarker], click_url: str | None):
         super().__init__()
-        self._name = "MapClickNavigates"
-        self.base_url = base_url
+        self._name = "MarkersFromData"
+        self.layer = layer
+        self.data = {"markers": [asdict(m) for m in markers], "click_url": click_url}
+        asset_url = current_app.jinja_env.globals["asset_url"]
+        self.default_js = [("places_map", asset_url("js/places-map.js"))]
 
 
 def _local_assets():
@@ -108,6 +82,8 @@ def _local_assets():
 
 def build_map(markers: list[MapMarker], centre: tuple[float, float] | None, zoom: int = 15,
               click_url: str | None = None, height: str = "60vh", you_are_here: bool = False) -> folium.Map:
+    """The map around `centre` (lon, lat) with `markers`; a tap on the map opens `click_url` with the
+    tapped point as lat/lon (and without `gemeente`)."""
     leaflet_js, leaflet_css, cluster_js, cluster_css = _local_assets()
     config = current_app.config
     start = [centre[1], centre[0]] if centre else ([markers[0].lat, markers[0].lon] if markers else [52.1, 5.3])
@@ -124,19 +100,14 @@ def build_map(markers: list[MapMarker], centre: tuple[float, float] | None, zoom
         cluster.default_css = cluster_css
         cluster.add_to(fmap)
         layer = cluster
-    for m in markers:
-        marker = folium.Marker([m.lat, m.lon])
-        marker.add_child(SafePopup(m.name, m.url, m.detail))
-        marker.add_to(layer)
     if you_are_here and centre:
-        folium.CircleMarker([centre[1], centre[0]], radius=8, color="#b3261e", weight=3, fill=True,
+        folium.CircleMarker([float(centre[1]), float(centre[0])], radius=8, color="#b3261e", weight=3, fill=True,
                             fill_opacity=0.4).add_to(fmap)
     if len(markers) > 1 and centre is None:
-        lats = [m.lat for m in markers]
-        lons = [m.lon for m in markers]
+        lats = [float(m.lat) for m in markers]
+        lons = [float(m.lon) for m in markers]
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
-    if click_url:
-        fmap.add_child(MapClickNavigates(click_url))
+    fmap.add_child(MarkersFromData(layer, markers, click_url))
     return fmap
 
 
@@ -159,7 +130,9 @@ def render(fmap: folium.Map, nonce: str) -> RenderedMap:
             header_parts.append(child.render())
     head = "\n".join(header_parts)
     body = root.html.render()
-    script = f'<script nonce="{nonce}">\n{root.script.render()}\n</script>'
+    data = next(c for c in fmap._children.values() if isinstance(c, MarkersFromData))
+    data_block = render_template("places/_map_data.html", id=data.get_name(), data=data.data, nonce=nonce)
+    script = f'{data_block}\n<script nonce="{nonce}">\n{root.script.render()}\n</script>'
     return RenderedMap(Markup(_with_nonce(head, nonce)), Markup(body), Markup(script))
 
 
