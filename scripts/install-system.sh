@@ -9,6 +9,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
   [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
   [ -f /usr/share/postgresql/15/extension/pg_trgm.control ] || need+=(postgresql-contrib-15)
 fi
+# Redis: the shared rate-limit store for several workers (production); the tests start their own.
+command -v redis-server >/dev/null || need+=(redis-server)
 if [ "${SKIP_BROWSER:-}" != "1" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
 fi

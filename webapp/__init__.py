@@ -36,6 +36,12 @@ def create_app(config: Config | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     static_files.init_app(app)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        # Behind N reverse proxies: the client's address is the Nth from the right in X-Forwarded-For.
+        # Without it the header is ignored (anyone can write it), so rate limits key on the real peer.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
 
     from webapp import core, demo
 

@@ -57,6 +57,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
+        # How many reverse proxies in front of the app add to X-Forwarded-For (0: trust none of it).
+        self.PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0") or 0)
         # Mail: "log" writes mails to the log; "smtp" sends them with SMTP_URL.
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
         self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "Buurtplek <noreply@buurtplek.example>")
