@@ -9,6 +9,7 @@ from geoalchemy2 import WKTElement
 from webapp.accounts.models import Role
 from webapp.extensions import db
 from webapp.grants import services as svc
+from webapp.grants import settings_changes
 from webapp.initiatives.models import Initiative
 from webapp.stewardship.services import add_owner
 
@@ -74,8 +75,10 @@ def initiative(make_initiative, owner):
 
 
 @pytest.fixture
-def make_round(staff):
-    def make(by=None, gemeente="GM0363", **overrides):
+def make_round(staff, make_user):
+    confirmers = {}
+
+    def make(by=None, gemeente="GM0363", confirm=True, **overrides):
         today = svc.local_today()
         data = {"name": "Startbijdragen 2026", "criteria": "Voor en door bewoners.",
                 "opens_on": today - timedelta(days=1), "closes_on": today + timedelta(days=60),
@@ -85,6 +88,11 @@ def make_round(staff):
         data.update(overrides)
         grant_round = svc.create_round(by or staff, gemeente, data)
         db.session.commit()
+        if confirm:  # a second staff member confirms the money settings: the round opens
+            if gemeente not in confirmers:
+                confirmers[gemeente] = make_user(f"Tweede medewerker {gemeente}", Role.STAFF, gemeente)
+            settings_changes.confirm(confirmers[gemeente], settings_changes.pending_change(grant_round))
+            db.session.commit()
         return grant_round
     return make
 

@@ -29,7 +29,7 @@ def test_every_step_is_logged_with_old_and_new_status(owner, staff, staff2, make
     assert entries[-1].details["reference"] == "BP-9"
     round_entries = db.session.scalars(select(m.GrantAuditEntry).where(
         m.GrantAuditEntry.round_id == grant_round.id, m.GrantAuditEntry.application_id.is_(None))).all()
-    assert [e.action for e in round_entries] == ["round_created"]
+    assert [e.action for e in round_entries] == ["round_created", "round_change_proposed", "round_change_confirmed"]
 
 
 def test_update_of_audit_row_fails(owner, grant_round, initiative, make_application):

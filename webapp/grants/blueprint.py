@@ -20,6 +20,10 @@ bp.add_url_rule(f"{P}/beheer/<code>/helpers/<int:user_id>/weghalen", "helper_rem
                 methods=["POST"])
 bp.add_url_rule(f"{P}/regeling/<int:round_id>", "round_page", routes.round_page)
 bp.add_url_rule(f"{P}/regeling/<int:round_id>/bewerken", "round_edit", routes.round_edit, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/geldwijziging/<int:change_id>/bevestigen", "round_change_confirm",
+                routes.round_change_confirm, methods=["POST"])
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/geldwijziging/<int:change_id>/afwijzen", "round_change_reject",
+                routes.round_change_reject, methods=["POST"])
 bp.add_url_rule(f"{P}/regeling/<int:round_id>/aanvragen", "apply", routes.apply, methods=["GET", "POST"])
 bp.add_url_rule(f"{P}/regeling/<int:round_id>/wachtrij", "queue", routes.queue)
 bp.add_url_rule(f"{P}/regeling/<int:round_id>/cijfers", "dashboard", routes.dashboard)

@@ -139,6 +139,16 @@ def _play_all(plans, initiatives, grant_round, staff_a, staff_b, helper, rng, to
     return made
 
 
+def _confirm(grant_round, second, today: date) -> None:
+    """A second staff member confirms the new round's money settings; the demo round exists since 1 January
+    (its decisions and payments lie in the past)."""
+    from webapp.grants import settings_changes
+
+    settings_changes.confirm(second, settings_changes.pending_change(grant_round))
+    grant_round.created_at = _at(date(today.year, 1, 1), 9)
+    db.session.flush()
+
+
 def _load(rng) -> str:
     staff_a, staff_b = _user("medewerker.amsterdam"), _user("medewerker2.amsterdam")
     staff_u, helper = _user("medewerker.utrecht"), _user("helper.amsterdam")
@@ -156,6 +166,7 @@ def _load(rng) -> str:
             "budget_cents": 4_000_000, "max_amount_cents": 250_000, "four_eyes_cents": 100_000,
             "answer_days": 14, "quick_lane_cents": 25_000, "own_contribution_percent": 0,
             "min_supporters": 0, "ask_supporters": True, "district_id": None})
+        _confirm(grant_round, staff_b, today)
         count = _play_all(PLANS, amsterdam, grant_round, staff_a, staff_b, helper, rng, today)
         summary.append(f"Amsterdam round with {count} applications")
     utrecht = _owned_initiatives("GM0344")
@@ -167,6 +178,7 @@ def _load(rng) -> str:
             "budget_cents": 2_500_000, "max_amount_cents": 100_000, "four_eyes_cents": 100_000,
             "answer_days": 21, "quick_lane_cents": 0, "own_contribution_percent": 10,
             "min_supporters": 3, "ask_supporters": True, "district_id": None})
+        _confirm(grant_round, _user("admin") or staff_a, today)
         # One staff member in Utrecht: states that need a second approver are skipped there.
         plans = [p for p in PLANS if p[5] in ("rejected", "approved_lower", "withdrawn", "question", "draft",
                                                "submitted")]

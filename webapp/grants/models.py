@@ -69,6 +69,9 @@ class GrantRound(db.Model):
     paid_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # False until a second staff member confirmed the money settings of a new round: not open until then
+    # (see settings_changes).
+    settings_confirmed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
 
     # Names only: the boundaries are large and never needed with a round.
     gemeente_name = column_property(
@@ -255,3 +258,46 @@ class GrantAuditEntry(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
 
     actor = relationship("User", lazy="joined")
+
+
+# Money settings of a round: a change takes effect only when a second staff member confirms it.
+MONEY_SETTINGS = ("budget_cents", "max_amount_cents", "four_eyes_cents", "quick_lane_cents")
+CHANGE_PENDING = "pending"
+CHANGE_CONFIRMED = "confirmed"
+CHANGE_REJECTED = "rejected"
+CHANGE_WITHDRAWN = "withdrawn"
+
+
+class GrantRoundChange(db.Model):
+    """A proposed change of a round's money settings, waiting for a second staff member (four-eyes).
+
+    kind "create": the settings of a new round (the round is not open until confirmed);
+    kind "update": old and new values of the settings that change.
+    """
+
+    __tablename__ = "grant_round_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("grant_rounds.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=CHANGE_PENDING, server_default=CHANGE_PENDING)
+    old_values: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    new_values: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id], lazy="joined")
+    decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('create', 'update')", name="kind_known"),
+        CheckConstraint("status IN ('pending', 'confirmed', 'rejected', 'withdrawn')", name="status_known"),
+        # The database itself refuses a change confirmed by the person who proposed it.
+        CheckConstraint("status <> 'confirmed' OR (decided_by_id IS NOT NULL AND decided_by_id <> proposed_by_id)",
+                        name="confirmed_by_another"),
+        # At most one change waits per round.
+        Index("uq_grant_round_changes_pending", "round_id", unique=True,
+              postgresql_where=text("status = 'pending'")),
+    )

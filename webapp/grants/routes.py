@@ -10,10 +10,11 @@ from webapp.areas.models import Gemeente
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
+from webapp.grants import settings_changes
 from webapp.grants.forms import (AnswerForm, ApplicationForm, DecisionForm, HelperForm, PayoutForm, QuestionForm,
                                  RefundForm, ReportForm, RevokeForm, RoundForm)
 from webapp.grants.money import MoneyError, euros_input, parse_euros
-from webapp.grants.models import GrantApplication, GrantRound
+from webapp.grants.models import GrantApplication, GrantRound, GrantRoundChange
 from webapp.initiatives.models import Initiative
 
 MAX_LINES = 30
@@ -41,6 +42,15 @@ ACTION_LABELS = {
     "withdrawn": _l("Ingetrokken door de aanvrager"), "paid": _l("Uitbetaling vastgelegd"),
     "report_submitted": _l("Verslag gegeven"), "helper_granted": _l("Helper gemaakt"),
     "helper_removed": _l("Helper-rol weggehaald"), "refunded": _l("Geld terugbetaald aan de regeling"),
+    "round_change_proposed": _l("Wijziging van het geld voorgesteld"),
+    "round_change_confirmed": _l("Wijziging van het geld bevestigd"),
+    "round_change_rejected": _l("Wijziging van het geld afgewezen"),
+    "round_change_withdrawn": _l("Wijziging van het geld ingetrokken"),
+}
+
+MONEY_LABELS = {
+    "budget_cents": _l("Totaal budget"), "max_amount_cents": _l("Hoogste bedrag per aanvraag"),
+    "four_eyes_cents": _l("Twee medewerkers beslissen boven"), "quick_lane_cents": _l("Snelle route tot en met"),
 }
 
 
@@ -139,7 +149,8 @@ def round_new(code: str):
             loose = _apply_errors(form, exc.errors)
         else:
             db.session.commit()
-            flash(_("De regeling is gemaakt."), "success")
+            flash(_("De regeling is gemaakt. Ze gaat open als een andere medewerker het geld heeft bevestigd."),
+                  "success")
             return redirect(url_for("grants.round_page", round_id=grant_round.id))
     status = 400 if form.errors or loose else 200
     return render_template("grants/round_form.html", form=form, gemeente=gemeente, grant_round=None,
@@ -156,6 +167,7 @@ def round_edit(round_id: int):
         form.district_id.data = grant_round.district_id or 0
     loose = []
     if form.validate_on_submit():
+        waiting_before = settings_changes.pending_change(grant_round)
         try:
             svc.update_round(current_user, grant_round, form.values())
         except svc.GrantError as exc:
@@ -164,6 +176,8 @@ def round_edit(round_id: int):
         else:
             db.session.commit()
             flash(_("De regeling is bijgewerkt."), "success")
+            if waiting_before is None and settings_changes.pending_change(grant_round) is not None:
+                flash(_("Het nieuwe geld geldt pas als een andere medewerker het bevestigt."), "info")
             return redirect(url_for("grants.round_page", round_id=round_id))
     status = 400 if form.errors or loose else 200
     gemeente = db.session.get(Gemeente, grant_round.gemeente_code)
@@ -187,7 +201,54 @@ def round_page(round_id: int):
                            state=svc.round_state(grant_round), owned=owned, others=others, query=query,
                            may_apply_for_others=may_apply_for_others, existing=existing,
                            area=svc.area_name(grant_round),
-                           is_staff=svc.is_staff(current_user, grant_round.gemeente_code))
+                           is_staff=svc.is_staff(current_user, grant_round.gemeente_code),
+                           quick_limit=settings_changes.quick_lane_limit(grant_round),
+                           **_pending_for_staff(grant_round))
+
+
+def _pending_for_staff(grant_round: GrantRound) -> dict:
+    """The money change waiting for a second staff member, for the round page (staff only)."""
+    if not svc.is_staff(current_user, grant_round.gemeente_code):
+        return {"pending": None}
+    pending = settings_changes.pending_change(grant_round)
+    rows = []
+    if pending is not None:
+        rows = [(str(MONEY_LABELS[key]), pending.old_values.get(key), value)
+                for key, value in pending.new_values.items() if key in MONEY_LABELS]
+    return {"pending": pending, "pending_rows": rows,
+            "may_confirm": pending is not None and settings_changes.can_confirm(current_user, pending, grant_round)}
+
+
+def _round_change(round_id: int, change_id: int, act, success: str):
+    grant_round = _round_or_404(round_id)
+    change = db.session.get(GrantRoundChange, change_id)
+    if change is None or change.round_id != grant_round.id:
+        abort(404)
+    _require_staff(grant_round.gemeente_code)
+    try:
+        act(current_user, change)
+    except svc.Forbidden:
+        db.session.rollback()
+        abort(403)
+    except svc.GrantError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("grants.round_page", round_id=round_id))
+
+
+@login_required
+def round_change_confirm(round_id: int, change_id: int):
+    return _round_change(round_id, change_id, settings_changes.confirm,
+                         _("Bevestigd. Het nieuwe geld van de regeling geldt nu."))
+
+
+@login_required
+def round_change_reject(round_id: int, change_id: int):
+    return _round_change(round_id, change_id, settings_changes.reject,
+                         _("De wijziging is niet doorgegaan. Het geld van de regeling blijft zoals het was."))
 
 
 # ---------------------------------------------------------------- applying
@@ -306,10 +367,9 @@ def _money(cents):
 @login_required
 def apply(round_id: int):
     grant_round = _round_or_404(round_id)
-    try:
-        initiative_id = int(request.args.get("initiatief", ""))
-    except ValueError:
-        abort(404)
+    from webapp.converters import parse_id
+
+    initiative_id = parse_id(request.args.get("initiatief")) or abort(404)  # not digits or above 2^31-1: 404
     initiative = db.session.get(Initiative, initiative_id) or abort(404)
     if not svc.can_apply(current_user, grant_round, initiative):
         abort(403)
@@ -517,10 +577,9 @@ def queue(round_id: int):
     status = request.args.get("status", "open")
     if status not in svc.QUEUE_FILTERS:
         status = "open"
-    try:
-        district_id = int(request.args.get("stadsdeel") or 0)
-    except ValueError:
-        district_id = 0
+    from webapp.converters import parse_id
+
+    district_id = parse_id(request.args.get("stadsdeel")) or 0  # not digits or above 2^31-1: all districts
     items = svc.queue(grant_round, status, district_id or None)
     today = svc.local_today()
     return render_template("grants/queue.html", grant_round=grant_round, items=items, status=status,

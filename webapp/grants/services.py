@@ -28,6 +28,8 @@ from webapp.accounts.permissions import has_role, is_admin
 from webapp.areas.models import District, Gemeente
 from webapp.extensions import db
 from webapp.grants import models as m
+from webapp.grants import settings_changes
+from webapp.grants.conflict import has_conflict
 from webapp.grants.models import GrantApplication, GrantAuditEntry, GrantBudgetLine, GrantMessage, GrantReport, GrantRound
 from webapp.i18n import local_today, money
 from webapp.initiatives.models import Initiative
@@ -110,10 +112,9 @@ def can_view(user, application: GrantApplication) -> bool:
 
 
 def can_decide(user, application: GrantApplication) -> bool:
-    """Staff of the gemeente, but never on an application they submitted or an initiative they own."""
-    return (is_staff(user, application.round.gemeente_code)
-            and application.created_by_id != user.id
-            and not is_owner(user, application.initiative))
+    """Staff of the gemeente, but never on an application they filled in, nor for an initiative they
+    co-owned or applied for in the last 12 months (see conflict.py)."""
+    return is_staff(user, application.round.gemeente_code) and not has_conflict(user, application)
 
 
 def can_apply(user, grant_round: GrantRound, initiative: Initiative) -> bool:
@@ -225,6 +226,8 @@ def _validate_round(data: dict[str, Any], gemeente_code: str, committed_cents: i
         errors["quick_lane_cents"] = _("De snelle route kan niet hoger zijn dan het maximum per aanvraag.")
     elif data.get("four_eyes_cents") is not None and quick > data["four_eyes_cents"]:
         errors["quick_lane_cents"] = _("De snelle route kan niet boven de grens voor twee medewerkers liggen.")
+    if "quick_lane_cents" not in errors:
+        errors.update(settings_changes.ceiling_error(data))
     days = data.get("answer_days")
     if days is None or not 1 <= days <= 365:
         errors["answer_days"] = _("Kies een antwoordtermijn van 1 tot 365 dagen.")
@@ -253,10 +256,13 @@ def create_round(user, gemeente_code: str, data: dict[str, Any]) -> GrantRound:
                              **{k: data.get(k) for k in ROUND_FIELDS if k in data})
     grant_round.name = grant_round.name.strip()
     grant_round.district_id = data.get("district_id") or None
+    # Not open until a second staff member confirms its money settings (settings_changes).
+    grant_round.settings_confirmed = False
     db.session.add(grant_round)
     db.session.flush()
     _audit(user, "round_created", grant_round=grant_round, budget_cents=grant_round.budget_cents,
            name=grant_round.name)
+    settings_changes.propose(user, grant_round, settings_changes.money_values(grant_round), kind="create")
     return grant_round
 
 
@@ -267,9 +273,17 @@ def update_round(user, grant_round: GrantRound, data: dict[str, Any]) -> GrantRo
     errors = _validate_round(data, grant_round.gemeente_code, grant_round.committed_cents)
     if errors:
         raise GrantError(errors=errors)
+    # Money settings change only when a second staff member confirms (settings_changes); the rest at once.
+    proposed = {key: data[key] for key in m.MONEY_SETTINGS if key in data and data[key] != getattr(grant_round, key)}
+    if proposed or (not grant_round.settings_confirmed and settings_changes.pending_change(grant_round) is None):
+        if grant_round.settings_confirmed:
+            settings_changes.propose(user, grant_round, proposed)
+        else:  # a new round whose settings were turned down: propose them all again
+            settings_changes.propose(user, grant_round, {**settings_changes.money_values(grant_round), **proposed},
+                                     kind="create")
     changes = {}
     for key in ROUND_FIELDS:
-        if key not in data:
+        if key not in data or key in m.MONEY_SETTINGS:
             continue
         value = data[key] or None if key == "district_id" else data[key]
         old = getattr(grant_round, key)
@@ -287,8 +301,11 @@ def update_round(user, grant_round: GrantRound, data: dict[str, Any]) -> GrantRo
 
 
 def round_state(grant_round: GrantRound, today: date | None = None) -> str:
-    """'upcoming', 'open' or 'closed'."""
+    """'upcoming', 'open' or 'closed'; 'pending' while a new round's money settings wait for a second
+    staff member (not open)."""
     today = today or local_today()
+    if not grant_round.settings_confirmed and today <= grant_round.closes_on:
+        return "pending"
     if today < grant_round.opens_on:
         return "upcoming"
     if today > grant_round.closes_on:
@@ -303,7 +320,8 @@ def rounds_of(gemeente_code: str) -> list[GrantRound]:
 
 def open_rounds(gemeente_codes: set[str] | None = None, today: date | None = None) -> list[GrantRound]:
     today = today or local_today()
-    stmt = (select(GrantRound).where(GrantRound.opens_on <= today, GrantRound.closes_on >= today)
+    stmt = (select(GrantRound).where(GrantRound.opens_on <= today, GrantRound.closes_on >= today,
+                                     GrantRound.settings_confirmed.is_(True))
             .order_by(GrantRound.closes_on, GrantRound.id))
     if gemeente_codes is not None:
         stmt = stmt.where(GrantRound.gemeente_code.in_(gemeente_codes))
@@ -479,7 +497,10 @@ def submit_errors(application: GrantApplication, today: date) -> dict[str, str]:
         errors.setdefault("supporters", _("Bij deze regeling zijn minstens %(n)s buren nodig die het plan steunen.",
                                           n=grant_round.min_supporters))
     state = round_state(grant_round, today)
-    if state == "upcoming":
+    if state == "pending":
+        errors["_"] = _("Deze regeling is nog niet open: een tweede medewerker moet het geld nog bevestigen. "
+                        "Uw concept is bewaard.")
+    elif state == "upcoming":
         errors["_"] = _("Deze regeling is nog niet open. U kunt versturen vanaf %(date)s. Uw concept is bewaard.",
                         date=grant_round.opens_on.strftime("%d-%m-%Y"))
     elif state == "closed":
@@ -542,7 +563,8 @@ def submit(user, application: GrantApplication, now: datetime | None = None) -> 
     _audit(user, "submitted", application=application, old=m.DRAFT, new=m.SUBMITTED,
            amount_cents=application.amount_cents, on_behalf=application.on_behalf)
     amount = application.amount_cents
-    if (grant_round.quick_lane_cents and amount <= grant_round.quick_lane_cents
+    quick_limit = settings_changes.quick_lane_limit(grant_round)  # never above the ceiling, whatever the row says
+    if (quick_limit and amount <= quick_limit
             and not _earlier_applications(application)
             and amount <= grant_round.budget_cents - grant_round.committed_cents):
         _reserve(grant_round, amount)
@@ -739,6 +761,12 @@ def revoke(user, application: GrantApplication, reason: str) -> GrantApplication
     return application
 
 
+def _earliest_payment_date(application: GrantApplication) -> date:
+    """A payment cannot be older than the approval (nor the round): e.g. 0001-01-01 is refused."""
+    moments = [application.decided_at, application.round.created_at]
+    return max(local_today(moment) for moment in moments if moment is not None)
+
+
 def record_payout(user, application: GrantApplication, paid_on: date | None, reference: str,
                   now: datetime | None = None) -> GrantApplication:
     if not can_decide(user, application):
@@ -753,6 +781,9 @@ def record_payout(user, application: GrantApplication, paid_on: date | None, ref
         errors["paid_on"] = _("Vul de datum van de betaling in.")
     elif paid_on > local_today(now):
         errors["paid_on"] = _("De datum van de betaling kan niet in de toekomst liggen.")
+    elif paid_on < _earliest_payment_date(application):
+        errors["paid_on"] = _("De datum van de betaling kan niet voor %(date)s liggen: toen was de startbijdrage "
+                              "nog niet toegekend.", date=_earliest_payment_date(application).strftime("%d-%m-%Y"))
     if errors:
         raise GrantError(errors=errors)
     grant_round, application = _lock(application)
@@ -786,6 +817,9 @@ def record_refund(user, application: GrantApplication, amount_cents: int | None,
         errors["refunded_on"] = _("Vul de datum in waarop het geld terugkwam.")
     elif refunded_on > local_today(now):
         errors["refunded_on"] = _("Die datum ligt in de toekomst.")
+    elif application.paid_on is not None and refunded_on < application.paid_on:
+        errors["refunded_on"] = _("Het geld kan niet terugkomen voor de betaling (%(date)s).",
+                                  date=application.paid_on.strftime("%d-%m-%Y"))
     if not reason:
         errors["refund_reason"] = _("Schrijf op waarom het geld terugkomt.")
     elif len(reason) > 4000:

@@ -34,6 +34,25 @@ class InitiativeOwner(OwnershipMixin, db.Model):
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True)
 
 
+class OwnershipHistory(db.Model):
+    """Who co-owned which subject, from when until when (left_at NULL = still an owner).
+
+    Written by database triggers on place_owners and initiative_owners (migration stewardship_0002), so
+    every way an owner row is added or deleted is kept. Read it with `ownership_history.was_owner_since`.
+    """
+
+    __tablename__ = "ownership_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_ownership_history_user_subject", "user_id", "subject_type", "subject_id"),)
+
+
 class Revision(db.Model):
     """One change to a subject: who, when, which fields, old and new values. Public history."""
 
