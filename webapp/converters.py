@@ -1,16 +1,24 @@
-"""Bounded integers for URLs, query strings and forms: ids fit PostgreSQL's `integer` (2^31 - 1).
+"""Bounded input conversion: integers in URLs, query strings and forms; JSON request bodies.
 
-A larger number can never be one of our ids, so it is "not found" (404 in a URL) or a clear 400 in a
-query string or form, never a database error (500).
+- Ids fit PostgreSQL's `integer` (2^31 - 1). A larger number can never be one of our ids, so it is
+  "not found" (404 in a URL) or a clear 400 in a query string or form, never a database error (500).
+- Request JSON nested deeper than MAX_JSON_DEPTH is a 400 (Python's parser would hit its recursion
+  limit, a 500), and HTML routes take form posts only: a JSON body there is a 415, so WTForms never
+  sees lists or objects where it expects strings.
 """
 from __future__ import annotations
 
 import builtins
 import re
 
+from flask import request
+from flask.json.provider import DefaultJSONProvider
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1          # PostgreSQL integer / serial
+MAX_JSON_DEPTH = 32
 _ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
@@ -48,6 +56,50 @@ def parse_ids(values) -> list[int]:
     return seen
 
 
+def json_depth(value) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            depth += 1
+            deepest = max(deepest, depth)
+            stack.extend((child, depth) for child in item)
+    return deepest
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but request bodies that nest too deeply are invalid JSON (get_json: 400 or None)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        if json_depth(value) > MAX_JSON_DEPTH:
+            raise ValueError("JSON nested too deeply")
+        return value
+
+
+FORMS_ONLY = _l("Stuur dit formulier vanaf de website; andere gegevens (zoals JSON) nemen we hier niet aan.")
+
+
+def _refuse_json_on_html_routes():
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json \
+            and not request.path.startswith("/api/"):
+        exc = UnsupportedMediaType(description=str(FORMS_ONLY))
+        exc.user_message = True
+        raise exc
+
+
 def init_app(app) -> None:
-    """Replace Flask's unbounded `int` converter; call before any blueprint registers its rules."""
+    """Replace Flask's unbounded `int` converter (call before any blueprint registers its rules) and
+    its JSON parser; HTML routes refuse JSON bodies."""
     app.url_map.converters["int"] = BoundedInt
+    json_settings = {k: getattr(app.json, k) for k in ("ensure_ascii", "sort_keys", "compact", "mimetype")}
+    app.json = BoundedJSONProvider(app)
+    for key, value in json_settings.items():
+        setattr(app.json, key, value)
+    app.before_request(_refuse_json_on_html_routes)

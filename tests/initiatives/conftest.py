@@ -20,7 +20,8 @@ def make_place(app):
         from webapp.areas.services import gemeente_at
 
         gemeente = gemeente_at(*lonlat)
-        place = Place(name=name, category="library", address="Teststraat 1", status="published",
+        attrs = {"address": "Teststraat 1", "status": "published", **attrs}
+        place = Place(name=name, category="library",
                       location=f"SRID=4326;POINT({lonlat[0]} {lonlat[1]})",
                       gemeente_code=gemeente.code if gemeente else None, **attrs)
         db.session.add(place)

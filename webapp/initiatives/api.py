@@ -4,41 +4,50 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import openapi
 from webapp.errors import ApiError
-from webapp.initiatives import helpers, services
+from webapp.initiatives import services
 from webapp.initiatives.models import THEMES
 from webapp.initiatives.recurrence import expand_many
 from webapp.initiatives.search import SearchError, parse_float
+from webapp.urls import absolute_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAX_SPAN = timedelta(days=366)
+MAX_YEARS_AWAY = 5   # from and to lie at most this many years before or after now
 
 
-def _moment(name: str, default: datetime) -> datetime:
-    """An ISO date (midnight in Amsterdam) or an ISO datetime (UTC when it has no offset)."""
+def _moment(name: str, default: datetime, now: datetime) -> datetime:
+    """An ISO date (midnight in Amsterdam) or an ISO datetime (UTC when it has no offset), at most
+    MAX_YEARS_AWAY years from now (further away there is nothing to expand, and year 1 or 9999 overflows)."""
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return default
     try:
         if len(raw) == 10:
-            return datetime.combine(date.fromisoformat(raw), time.min, AMSTERDAM).astimezone(timezone.utc)
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            value = datetime.combine(date.fromisoformat(raw), time.min, AMSTERDAM)
+        else:
+            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     except ValueError:
         raise ApiError(_("%(name)s moet een datum zijn zoals 2026-12-01 of 2026-12-01T18:00:00Z.", name=name),
                        param=name) from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    away = timedelta(days=365 * MAX_YEARS_AWAY + 1)
+    if not now - away <= value <= now + away:   # compared as aware datetimes: no conversion, no overflow
+        raise ApiError(_("%(name)s mag hoogstens %(years)s jaar van vandaag liggen.", name=name,
+                         years=MAX_YEARS_AWAY), code="out_of_range", param=name)
+    return value.astimezone(timezone.utc)
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not (low <= int(raw) <= high):
+    if not (raw.isascii() and raw.isdigit()) or not (low <= int(raw) <= high):   # "²".isdigit() is True
         raise ApiError(_("%(name)s moet een geheel getal tussen %(low)s en %(high)s zijn.", name=name, low=low,
                          high=high), param=name)
     return int(raw)
@@ -56,8 +65,8 @@ def _feature(initiative, distance=None, dates=None, full: bool = False) -> dict:
         "id": initiative.id, "title": initiative.title, "summary": initiative.summary,
         "themes": list(initiative.themes), "audience": list(initiative.audience),
         "languages": list(initiative.languages), "cost": initiative.cost, "status": initiative.status,
-        "url": helpers.public_url(url_for("initiatives.detail", initiative_id=initiative.id)),
-        "ical_url": helpers.public_url(url_for("initiatives.initiative_ics", initiative_id=initiative.id)),
+        "url": absolute_url("initiatives.detail", initiative_id=initiative.id),
+        "ical_url": absolute_url("initiatives.initiative_ics", initiative_id=initiative.id),
         "places": [{"id": p.id, "name": p.name, "address": p.address} for p in initiative.places],
         "location_name": initiative.location_name or None,
         "volunteer_roles": list(initiative.volunteer_roles),
@@ -96,8 +105,8 @@ def list_initiatives():
     if theme and theme not in THEMES:
         raise ApiError(_("Onbekend thema. Kies uit: %(list)s.", list=", ".join(THEMES)), param="theme")
     now = services.utcnow()
-    start = _moment("from", now)
-    end = _moment("to", start + timedelta(days=30))
+    start = _moment("from", now, now)
+    end = _moment("to", start + timedelta(days=30), now)
     if end <= start:
         raise ApiError(_("to moet na from liggen."), param="to")
     if end - start > MAX_SPAN:
@@ -152,9 +161,11 @@ openapi.register(
                 {"name": "radius", "in": "query", "schema": {"type": "integer", "minimum": 100, "maximum": 50000,
                                                              "default": 5000}, "description": "metres"},
                 {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"},
-                 "description": "start of the period for next_dates (date or date-time; default now)"},
+                 "description": "start of the period for next_dates (date or date-time; default now; "
+                                "at most 5 years before or after today)"},
                 {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"},
-                 "description": "end of the period (default from + 30 days; at most 366 days)"},
+                 "description": "end of the period (default from + 30 days; at most 366 days after from, "
+                                "at most 5 years from today)"},
                 {"name": "theme", "in": "query", "schema": {"type": "string", "enum": list(THEMES)}},
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500,
                                                             "default": 100}},

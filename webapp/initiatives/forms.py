@@ -1,17 +1,36 @@
 """Forms of the initiatives pages. Labels and messages are plain Dutch msgids."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, TimeField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation,
+                                ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.i18n import local_today
 from webapp.initiatives.models import STATUSES
 from webapp.initiatives.vocab import (FREQUENCY_LABELS, LANGUAGES, MONTH_WEEK_LABELS, PARTICIPATION_LABELS,
                                       STATUS_LABELS, THEME_LABELS)
 from webapp.places.attributes import AUDIENCES, COSTS
+
+FIRST_YEAR = 2000          # activities before this year are typing errors (year 1, 0202...)
+YEARS_AHEAD = 5            # and so are activities that start or end further ahead than this
+
+
+class PlausibleDate:
+    """A date from FIRST_YEAR up to YEARS_AHEAD years from today (year 1 or 9999 would overflow later)."""
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        last = local_today() + timedelta(days=365 * YEARS_AHEAD)
+        if not date(FIRST_YEAR, 1, 1) <= field.data <= last:
+            raise ValidationError(_l("Kies een datum tussen 1 januari %(first)s en %(last)s.", first=FIRST_YEAR,
+                                     last=last.strftime("%d-%m-%Y")))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -21,10 +40,21 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form):
-        values = dict(self.choices or []) if self.choices and not isinstance(self.choices[0], str) else None
+        """Every value must be one of the choices (no choices: no value is valid): a form error, not a 500."""
+        allowed = {choice if isinstance(choice, str) else choice[0] for choice in self.choices or []}
         for value in self.data or []:
-            if values is not None and value not in values:
-                raise ValueError(self.gettext("'%(value)s' is not a valid choice for this field.") % {"value": value})
+            if value not in allowed:
+                raise ValidationError(_l("Deze keuze kennen we niet: %(value)s. Kies uit de lijst.",
+                                         value=str(value)[:40]))
+
+
+class Finite:
+    """Stops at NaN and infinity (Decimal('NaN') < 50 raises instead of saying False)."""
+
+    def __call__(self, form, field):
+        if field.data is not None and not field.data.is_finite():
+            field.errors[:] = []
+            raise StopValidation(_l("Vul een getal in, zoals 52.37."))
 
 
 class InitiativeForm(FlaskForm):
@@ -47,10 +77,10 @@ class InitiativeForm(FlaskForm):
     location_name = StringField(_l("Of: een eigen plek buiten (beschrijving)"),
                                 validators=[Optional(), Length(max=160)])
     lat = DecimalField(_l("Breedtegraad (bijvoorbeeld 52.37)"), places=None,
-                       validators=[Optional(), NumberRange(min=50.6, max=53.7,
+                       validators=[Optional(), Finite(), NumberRange(min=50.6, max=53.7,
                                                            message=_l("Deze plek ligt niet in Nederland."))])
     lon = DecimalField(_l("Lengtegraad (bijvoorbeeld 4.89)"), places=None,
-                       validators=[Optional(), NumberRange(min=3.2, max=7.3,
+                       validators=[Optional(), Finite(), NumberRange(min=3.2, max=7.3,
                                                            message=_l("Deze plek ligt niet in Nederland."))])
     version = HiddenField()
 
@@ -67,7 +97,8 @@ class ActivityForm(FlaskForm):
     title = StringField(_l("Naam van de activiteit"), validators=[DataRequired(_l("Geef de activiteit een naam.")),
                                                                  Length(max=160)])
     place_id = SelectField(_l("Waar?"), coerce=int, choices=[])
-    starts_on = DateField(_l("Datum (de eerste keer)"), validators=[InputRequired(_l("Vul de datum in."))])
+    starts_on = DateField(_l("Datum (de eerste keer)"), validators=[InputRequired(_l("Vul de datum in.")),
+                                                                    PlausibleDate()])
     start_time = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Vul de begintijd in."))])
     end_time = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Vul de eindtijd in."))])
     frequency = RadioField(_l("Hoe vaak?"), choices=list(FREQUENCY_LABELS.items()), default="once",
@@ -75,7 +106,7 @@ class ActivityForm(FlaskForm):
     month_week = SelectField(_l("Bij elke maand: welke week?"), coerce=int,
                              choices=[(0, _l("Zoals de eerste datum"))] + list(MONTH_WEEK_LABELS.items()),
                              default=0)
-    ends_on = DateField(_l("Laatste datum (mag leeg blijven)"), validators=[Optional()])
+    ends_on = DateField(_l("Laatste datum (mag leeg blijven)"), validators=[Optional(), PlausibleDate()])
 
 
 class CancelForm(FlaskForm):

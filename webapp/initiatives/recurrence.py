@@ -5,16 +5,24 @@ other week, monthly on the Nth weekday). Dates are expanded with dateutil's rrul
 datetimes, then each instance gets the Europe/Amsterdam offset valid on that day and is converted to
 UTC. So "every Tuesday 19:30" is 17:30 UTC in summer and 18:30 UTC in winter, and always 19:30
 on the clock at the door.
+
+Expansion is bounded whatever the caller asks: the rule starts at the first occurrence on or before
+the window (not at an activity's first date years ago), a window is at most MAX_WINDOW long, and one
+activity yields at most MAX_INSTANCES dates. So a far-away or very long period costs no more than a
+near one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
 UTC = timezone.utc
+MAX_WINDOW = timedelta(days=800)   # longest period expanded at once (the API allows 366 days)
+MAX_INSTANCES = 500                # most dates of one activity in one expansion (weekly: ~2 years)
 
 
 @dataclass(frozen=True)
@@ -49,14 +57,21 @@ def _local_starts(activity, window_start: date, window_end: date) -> list[dateti
     if activity.frequency == "once":
         return [dtstart] if window_start <= activity.starts_on <= last else []
     if activity.frequency in ("weekly", "biweekly"):
-        rule = rrule(WEEKLY, interval=2 if activity.frequency == "biweekly" else 1, dtstart=dtstart, until=until)
+        # Start at the last occurrence before the window: whole periods later keep the weekday and rhythm.
+        period = 14 if activity.frequency == "biweekly" else 7
+        skip = max(0, (window_start - activity.starts_on).days // period)
+        rule = rrule(WEEKLY, interval=period // 7, dtstart=dtstart + timedelta(days=skip * period), until=until)
     elif activity.frequency == "monthly":
         n = activity.month_week or nth_weekday_of(activity.starts_on)
-        rule = rrule(MONTHLY, byweekday=weekday(activity.starts_on.weekday(), n), dtstart=dtstart, until=until)
+        # dateutil only yields dates that fit the rule, so starting at the window's month loses nothing.
+        first = max(activity.starts_on, window_start.replace(day=1))
+        rule = rrule(MONTHLY, byweekday=weekday(activity.starts_on.weekday(), n),
+                     dtstart=dtstart if first == activity.starts_on else datetime.combine(first, start_time),
+                     until=until)
     else:  # pragma: no cover - the check constraint allows no other value
         raise ValueError(f"unknown frequency {activity.frequency!r}")
     after = datetime.combine(window_start, time.min) - timedelta(microseconds=1)
-    return list(rule.between(after, until, inc=True))
+    return list(islice(rule.xafter(after, inc=True), MAX_INSTANCES))
 
 
 def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
@@ -67,8 +82,12 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
 def expand(activity, start: datetime, end: datetime, include_cancelled: bool = True) -> list[Instance]:
     """The instances of `activity` that start in [start, end) (aware datetimes), oldest first."""
     tz = ZoneInfo(activity.timezone or "Europe/Amsterdam")
-    local_from = start.astimezone(tz).date()
-    local_to = end.astimezone(tz).date()
+    try:
+        end = min(end, start + MAX_WINDOW)
+        local_from = start.astimezone(tz).date()
+        local_to = end.astimezone(tz).date()
+    except OverflowError:   # year 1 or 9999: no activity takes place there
+        return []
     cancelled = activity.cancelled_dates
     duration_end = activity.end_time
     instances = []
@@ -78,6 +97,8 @@ def expand(activity, start: datetime, end: datetime, include_cancelled: bool = T
             continue
         local_end = datetime.combine(local.date(), duration_end)
         if local_end <= local:  # ends after midnight
+            if local_end.date() == date.max:
+                continue
             local_end += timedelta(days=1)
         is_cancelled = local.date() in cancelled
         if is_cancelled and not include_cancelled:

@@ -7,6 +7,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webapp.converters import parse_ids
 from webapp.extensions import db, limiter
 from webapp.initiatives import helpers, services
 from webapp.initiatives.forms import (ActivityForm, CancelForm, ContactForm, InitiativeForm, ParticipateForm,
@@ -16,6 +17,7 @@ from webapp.initiatives.search import SearchError, parse_search
 from webapp.places.models import Place
 from webapp.stewardship import services as stewardship
 from webapp.stewardship.services import EditConflict
+from webapp.urls import absolute_path, absolute_url
 
 
 def _initiative(initiative_id: int) -> Initiative:
@@ -65,7 +67,7 @@ def detail(initiative_id: int):
 def _place_choices(form: InitiativeForm, initiative: Initiative | None):
     """Chosen places stay checked; a name search adds candidates (works without JavaScript)."""
     if request.method == "POST":
-        chosen_ids = [int(v) for v in request.form.getlist("place_ids") if v.isdigit()]
+        chosen_ids = parse_ids(request.form.getlist("place_ids"))
     else:
         chosen_ids = [p.id for p in initiative.places] if initiative else []
     chosen = services.places_by_ids(chosen_ids)
@@ -390,7 +392,7 @@ def _ics_response(body: bytes, filename: str):
 
 
 def _initiative_link(initiative) -> str:
-    return helpers.public_url(url_for("initiatives.detail", initiative_id=initiative.id))
+    return absolute_url("initiatives.detail", initiative_id=initiative.id)
 
 
 def initiative_ics(initiative_id: int):
@@ -433,7 +435,7 @@ def place_poster(place_id: int):
     place = db.session.get(Place, place_id)
     if place is None or place.hidden or place.status != "published":
         abort(404)
-    link = helpers.public_url(helpers.place_url(place))
+    link = absolute_path(helpers.place_url(place))
     return render_template("initiatives/poster.html", initiative=None, place=place, link=link,
                            qr=helpers.qr_svg(link, _("QR-code naar de pagina op Buurtplek")),
                            dates=None, items=services.initiatives_at_place(place))

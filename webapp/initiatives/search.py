@@ -75,7 +75,7 @@ def parse_search(args, days: int = 7, now: datetime | None = None) -> Search:
         search.gemeente = "here"
     radius = (args.get("radius") or "").strip()
     if radius:
-        if not radius.isdigit() or not (100 <= int(radius) <= MAX_RADIUS):
+        if not (radius.isascii() and radius.isdigit()) or not (100 <= int(radius) <= MAX_RADIUS):
             raise SearchError("radius", _("Kies een afstand tussen 100 meter en 50 kilometer."))
         search.radius = int(radius)
     theme = (args.get("theme") or "").strip()

@@ -699,7 +699,13 @@ def search_places(query: str, limit: int = 10) -> list[Place]:
 
 
 def places_by_ids(ids) -> list[Place]:
-    ids = [int(i) for i in ids or [] if str(i).isdigit()]
+    """The public places among `ids` (chosen on the initiative form): proposed, rejected or hidden places stay
+    out, so their name and address never show (only published places can be chosen, see _published_places).
+    Ids that cannot exist (not digits, above 2^31-1) are skipped."""
+    from webapp.converters import parse_ids
+    from webapp.places.search import public_filter
+
+    ids = parse_ids(ids)
     if not ids:
         return []
-    return list(db.session.scalars(select(Place).where(Place.id.in_(ids)).order_by(Place.name)))
+    return list(db.session.scalars(select(Place).where(Place.id.in_(ids), public_filter()).order_by(Place.name)))

@@ -70,13 +70,16 @@ def queue_template_mail(user, subject, template: str, kind: str = "", *, to_addr
 
 def public_url(path: str = "") -> str:
     """An absolute link for mails (there is no request when mails are written by commands)."""
-    return current_app.config.get("PUBLIC_URL", "").rstrip("/") + path
+    from webapp.urls import public_base
+
+    return public_base() + path
 
 
 def public_link(endpoint: str, **values) -> str:
     """url_for(endpoint, **values) as an absolute PUBLIC_URL link; works with or without a request."""
-    adapter = current_app.url_map.bind("localhost", url_scheme="http")
-    return public_url(adapter.build(endpoint, values, force_external=False))
+    from webapp.urls import absolute_url
+
+    return absolute_url(endpoint, **values)
 
 
 def _claim_next(now: datetime, skip: set[int]) -> OutboxMail | None:

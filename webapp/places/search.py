@@ -18,8 +18,9 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import (ARRAY, Float, Integer, Numeric, Select, String, Text, and_, bindparam, case, cast, func, literal,
@@ -44,6 +45,8 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 OPEN_OVERFETCH = 5
 OPEN_FETCH_MAX = 1000
+MAX_YEARS_AWAY = 5          # open_at lies at most this many years before or after today
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 RADIUS_CHOICES = (500, 1000, 2000, 5000, 10_000, 25_000)
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 GEMEENTE_RE = re.compile(r"^GM\d{4}$")
@@ -208,6 +211,13 @@ def parse_params(args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> SearchP
         except ValueError:
             raise ApiError(_("open_at moet een datum en tijd zijn, zoals 2026-05-01T14:00."), code="invalid_value",
                            param="open_at")
+        # Year 1 or 9999 (with an offset) overflows on conversion; opening hours that far away mean nothing.
+        now = datetime.now(timezone.utc)
+        if params.open_at.tzinfo is None:
+            now = now.astimezone(AMSTERDAM).replace(tzinfo=None)
+        if abs(params.open_at - now) > timedelta(days=365 * MAX_YEARS_AWAY + 1):
+            raise ApiError(_("open_at mag hoogstens %(years)s jaar van vandaag liggen.", years=MAX_YEARS_AWAY),
+                           code="out_of_range", param="open_at")
     return params
 
 

@@ -6,13 +6,14 @@ import io
 from operator import attrgetter
 from typing import Any
 
-from flask import g, url_for
+from flask import g
 from geoalchemy2.shape import to_shape
 from shapely import wkt as shapely_wkt
 
 from webapp.places import hours
 from webapp.places.attributes import ATTRIBUTE_KEYS
 from webapp.places.models import Place
+from webapp.urls import absolute_url
 
 
 def lonlat(place) -> tuple[float, float]:
@@ -39,10 +40,11 @@ def visible_attributes(place: Place) -> dict[str, str]:
 
 
 def place_url(place_id: int) -> str:
-    """The public URL of a place page (url_for once per request, then string work: it is called per row)."""
+    """The public URL of a place page, on PUBLIC_URL (never the request's Host). Built once per request,
+    then string work: it is called per row."""
     prefix = g.get("_place_url_prefix")
     if prefix is None:
-        prefix = g._place_url_prefix = url_for("places.detail", place_id=0, _external=True)[:-1]
+        prefix = g._place_url_prefix = absolute_url("places.detail", place_id=0)[:-1]
     return f"{prefix}{place_id}"
 
 
