@@ -173,3 +173,36 @@ def test_sql_built_features_match_the_python_serializer(client, make_place):
     assert listed["geometry"]["coordinates"] == pytest.approx(single["geometry"]["coordinates"], abs=1e-7)
     assert listed["id"] == single["id"] == place.id
     assert listed["properties"]["open_now"] is True
+
+
+@pytest.mark.parametrize("query", [
+    "open_at=0001-01-01T00:00%2B14:00", "open_at=9999-12-31T23:59-14:00", "open_at=9999-12-31T23:59",
+    "open_at=0001-01-01T00:00",
+])
+def test_open_at_out_of_range_is_a_400_naming_the_parameter(client, doc, query):
+    response = get(client, f"/api/v1/places?lat=52.37&lon=4.89&{query}")
+    assert response.status_code == 400, query
+    body = response.get_json()
+    validate(doc, "Error", body)
+    assert body["error"]["param"] == "open_at"
+    assert "5 jaar" in body["error"]["message"]
+    page = client.get(f"/plekken?lat=52.37&lon=4.89&{query}", headers={"Accept-Language": "nl"})
+    assert page.status_code == 400
+    assert "open_at mag hoogstens 5 jaar van vandaag liggen." in page.get_data(as_text=True)
+
+
+def test_absolute_links_use_public_url_never_the_host_header(app, client, make_place):
+    """Host: evil.example must not come back as http://evil.example/... (issue 10, finding 10)."""
+    place = make_place(name="Buurthuis", commit=False)
+    public = app.config["PUBLIC_URL"].rstrip("/")
+    evil = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    urls = [f"/api/v1/places?lat={DAM[1]}&lon={DAM[0]}", f"/api/v1/places?lat={DAM[1]}&lon={DAM[0]}&format=a11yjson",
+            f"/api/v1/places/{place.id}", f"/api/v1/places/{place.id}?format=a11yjson",
+            "/api/v1/gemeenten/GM0363/places.geojson", "/api/v1/gemeenten/GM0363/places.csv",
+            f"/plekken/{place.id}/poster"]
+    for url in urls:
+        response = client.get(url, headers=evil)
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
+        assert "evil.example" not in body, url
+        assert f"{public}/plekken/{place.id}" in body, url
