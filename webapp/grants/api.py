@@ -13,6 +13,7 @@ from webapp.areas.models import Gemeente
 from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.grants import services as svc
+from webapp.grants.csv_safety import spreadsheet_safe
 from webapp.grants.models import GrantApplication
 
 CSV_COLUMNS = ["round_id", "round", "initiative_id", "initiative", "purpose", "amount_cents", "amount_eur",
@@ -57,17 +58,13 @@ def public_csv(code: str):
     for r in document["rounds"]:
         for g in r["grants"]:
             cents = g["amount_cents"]
-            writer.writerow([r["id"], r["name"], g["initiative_id"], _csv_safe(g["initiative"]), _csv_safe(g["purpose"]),
-                             cents, f"{cents // 100}.{cents % 100:02d}", g["date"] or "", "yes" if g["paid"] else "no",
-                             g["district"]])
+            # Every text cell, the round's name too: nothing a spreadsheet would run as a formula.
+            writer.writerow([r["id"], spreadsheet_safe(r["name"]), g["initiative_id"], spreadsheet_safe(g["initiative"]),
+                             spreadsheet_safe(g["purpose"]), cents, f"{cents // 100}.{cents % 100:02d}",
+                             g["date"] or "", "yes" if g["paid"] else "no", spreadsheet_safe(g["district"])])
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="startbijdragen-{code}.csv"',
         "Access-Control-Allow-Origin": "*"})
-
-
-def _csv_safe(value: str) -> str:
-    """Text typed by residents must not become a formula in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # ---------------------------------------------------------------- staff API

@@ -866,11 +866,17 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
             image.load()
             image = ImageOps.exif_transpose(image)
             out = io.BytesIO()
+            # Only pixels leave: Pillow copies a JPEG comment (COM) and a PNG's ICC profile from `info` into
+            # the new file, so `info` is emptied (keeping only a palette's transparency, which is no text).
             if kind == "JPEG":
-                image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+                image = image.convert("RGB")
+                image.info = {}
+                image.save(out, "JPEG", quality=85, optimize=True)
                 return out.getvalue(), "image/jpeg"
             if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
                 image = image.convert("RGBA")
+            transparency = image.info.get("transparency")
+            image.info = {} if transparency is None else {"transparency": transparency}
             image.save(out, "PNG", optimize=True)
             return out.getvalue(), "image/png"
     except GrantError:
