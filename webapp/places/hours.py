@@ -1,47 +1,125 @@
 """Opening hours in the OpenStreetMap `opening_hours` syntax, via the `opening-hours-py` library.
 
-Evaluated in Europe/Amsterdam with the Dutch public holiday calendar (country "NL"), so "PH off"
-closes a place on Koningsdag, Kerstmis and the other Dutch public holidays.
+Evaluated in Europe/Amsterdam, at the place's coordinates (sunrise/sunset), with the Dutch public holidays
+of webapp/places/hours_holidays.py for `PH`. webapp/places/hours_syntax.py is a small patch layer that makes
+the library read values the way opening_hours.js (the evaluator OpenStreetMap's tools use) does; the
+agreement is measured in tests/places/test_hours_reference.py.
 """
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import opening_hours
+from dateutil.easter import easter
 from flask_babel import format_date, gettext as _
+
+from webapp.places import hours_syntax as syntax
 
 log = logging.getLogger(__name__)
 
 TZ = ZoneInfo("Europe/Amsterdam")
 COUNTRY = "NL"
+# Without a place's coordinates, sunrise and sunset are those of the centre of the Netherlands
+# (at most about 10 minutes off anywhere in the country), not a fixed 07:00/19:00.
+NL_CENTRE = (52.1326, 5.2913)
+
+Coords = tuple[float, float]
 
 
 class OpeningHoursError(ValueError):
-    """The text is not valid `opening_hours` syntax."""
+    """The text is not valid `opening_hours` syntax, or we cannot evaluate it; str() says why (in Dutch)."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked value: its rule groups (the first, then each "||" fallback) after the syntax rewrites."""
+    text: str
+    groups: tuple[tuple[syntax.Rule, ...], ...]
+    uses_holidays: bool
+
+
+def _coords(coords: Coords | None) -> Coords:
+    if coords is None:
+        return NL_CENTRE
+    return (round(float(coords[0]), 4), round(float(coords[1]), 4))
+
+
+@lru_cache(maxsize=8192)
+def _library(text: str, coords: Coords = NL_CENTRE, country: str | None = None) -> opening_hours.OpeningHours:
+    # `PH` is replaced by our own calendar before evaluation (hours_syntax.substitute_holidays); `country`
+    # is only given to check the syntax. Workaround: opening-hours-py 2.1.4 ignores `coords` (sunrise at
+    # 07:00, sunset at 19:00) when auto_timezone/auto_country are False, so they stay at their default;
+    # the timezone is given, so nothing is guessed for it.
+    # max_interval_days keeps evaluation fast for rules that never change ("24/7").
+    return opening_hours.OpeningHours(text, timezone=TZ, country=country, coords=coords, max_interval_days=370)
+
+
+def _explain(text: str, error: Exception) -> str:
+    """Why the value cannot be read, in plain Dutch, with the way to write it."""
+    if re.search(r"\b\d{1,2}\.\d{2}\b", text):
+        return _("Schrijf tijden met een dubbele punt, zoals 10:00 (niet 10.00).")
+    if re.search(r"\d\s*(am|pm|a\.m\.|p\.m\.)", text, re.IGNORECASE):
+        return _("Schrijf tijden op de 24-uursklok, zoals 14:00 (niet 2 pm).")
+    if re.search(r"(?<![:\d])\d{1,2}\s*-\s*\d{1,2}(?![:\d])", text):
+        return _("Schrijf tijden met minuten, zoals 10:00-12:00 (niet 10-12).")
+    position = re.search(r"--> \d+:(\d+)", str(error))
+    if position:
+        column = int(position.group(1))
+        return _("Deze openingstijden kunnen we niet lezen. Kijk bij teken %(position)s: \u201c%(near)s\u201d. "
+                 "Schrijf ze zoals \u201cMo-Fr 09:00-17:00; Sa 10:00-16:00; PH off\u201d.",
+                 position=column, near=text[max(column - 1, 0):column + 11])
+    return _("Deze openingstijden kunnen we niet lezen. "
+             "Schrijf ze zoals \u201cMo-Fr 09:00-17:00; Sa 10:00-16:00; PH off\u201d.")
 
 
 @lru_cache(maxsize=4096)
-def parse(text: str) -> opening_hours.OpeningHours:
-    """Parsed opening hours (cached: the same strings come back on every search)."""
+def _prepare(text: str) -> Prepared:
+    rules = syntax.parse_rules(text)
+    if any(re.search(r"\bSH\b", r.selectors) for r in rules):
+        raise OpeningHoursError(_(
+            "Schoolvakanties (SH) kunnen we niet uitrekenen: die verschillen per regio. "
+            "Schrijf de data uit, bijvoorbeeld \u201cJul 18-Aug 30 off\u201d."))
+    rules = syntax.expand_open_ends(rules)
+    groups = tuple(tuple(g) for g in syntax.fallback_groups(rules))
+    if not groups:
+        raise OpeningHoursError(_("Deze openingstijden zijn leeg."))
+    for group in groups:
+        try:
+            # Check the syntax with the library's own calendar, so PH, PH +1 day etc. are checked too.
+            _library(syntax.to_text(list(group)), NL_CENTRE, COUNTRY)
+        except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
+            raise OpeningHoursError(_explain(text, exc)) from exc
+    return Prepared(text, groups, any(syntax.uses_holidays(list(g)) for g in groups))
+
+
+def parse(text: str, coords: Coords | None = None) -> Prepared:
+    """The checked value (cached: the same strings come back on every search). Raises OpeningHoursError."""
     try:
-        # max_interval_days keeps evaluation fast for rules that never change ("24/7").
-        return opening_hours.OpeningHours(text, timezone=TZ, country=COUNTRY, max_interval_days=370)
+        return _prepare(text.strip())
+    except OpeningHoursError:
+        raise
     except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
-        raise OpeningHoursError(str(exc).splitlines()[0]) from exc
+        raise OpeningHoursError(_explain(text, exc)) from exc
 
 
 def is_valid(text: str) -> bool:
+    return problem(text) is None
+
+
+def problem(text: str | None) -> str | None:
+    """Why `text` cannot be used as opening hours (plain Dutch), or None when it can (empty = not known)."""
     if not text or not text.strip():
-        return True  # empty means: not known
+        return None
     try:
         parse(text.strip())
-    except OpeningHoursError:
-        return False
-    return True
+    except OpeningHoursError as exc:
+        return str(exc)
+    return None
 
 
 def now() -> datetime:
@@ -56,38 +134,146 @@ def _local(at: datetime | None) -> datetime:
     return at.astimezone(TZ)
 
 
-def state_at(text: str | None, at: datetime | None = None) -> str:
-    """'open', 'closed' or 'unknown' (no hours, unreadable hours, or the rule says unknown)."""
+@lru_cache(maxsize=512)
+def _weekday_matches(item: str, day: date) -> bool:
+    """Whether a plain weekday item ("Mo-Fr", "Su[-1]", "Sa +1 day") matches `day`."""
+    try:
+        return _library(item).is_open(datetime.combine(day, time(12, 0), TZ))
+    except Exception:
+        return False
+
+
+@lru_cache(maxsize=2048)
+def _sun(day: date, where: Coords) -> dict[str, int]:
+    """Sunrise, sunset, dawn and dusk of `day` at `where`, in minutes after midnight (Amsterdam time)."""
+    start = datetime.combine(day, time(0, 0), TZ)
+    end = start + timedelta(days=1)
+    out: dict[str, int] = {}
+    for rule, names in (("sunrise-sunset", ("sunrise", "sunset")), ("dawn-dusk", ("dawn", "dusk"))):
+        for begin, finish, state, _comment in _library(rule, where).intervals(start, end):
+            if str(state).split(".")[-1].upper() == "OPEN":
+                for name, moment in zip(names, (begin, finish)):
+                    moment = _local(moment)
+                    out[name] = int((moment - start).total_seconds() // 60)
+                break
+    defaults = {"sunrise": 6 * 60, "sunset": 18 * 60, "dawn": 5 * 60 + 30, "dusk": 18 * 60 + 30}
+    return {name: out.get(name, minutes) for name, minutes in defaults.items()}
+
+
+def _day_rules(group: tuple[syntax.Rule, ...], day: date, prepared: Prepared, where: Coords) -> list[syntax.Rule]:
+    """The group's rules as they apply around `day`: PH and sunrise/sunset written out for that day."""
+    rules = list(group)
+    if prepared.uses_holidays:
+        rules = syntax.substitute_holidays(rules, day, _weekday_matches)
+    if syntax.uses_easter(rules):
+        rules = syntax.substitute_easter(rules, day.year, easter)
+    if syntax.uses_variable_times(rules):
+        rules = syntax.substitute_sun(rules, _sun(day, where))
+    return rules
+
+
+def _group_text(group: tuple[syntax.Rule, ...], day: date, prepared: Prepared, where: Coords) -> str:
+    return syntax.to_text(_day_rules(group, day, prepared, where))
+
+
+_STATES = {"OPEN": "open", "CLOSED": "closed", "UNKNOWN": "unknown"}
+
+
+def _state(oh: opening_hours.OpeningHours, moment: datetime) -> str:
+    return _STATES.get(str(oh.state(moment)[0]).split(".")[-1].upper(), "unknown")
+
+
+def _covers(rule: syntax.Rule, moment: datetime, where: Coords, day_only: bool = False) -> bool:
+    """Whether `rule` speaks about `moment` (its selectors and times include it; with day_only its day)."""
+    if day_only:
+        text = rule.selectors or "24/7"
+    else:
+        text = syntax.to_text([syntax.Rule("", rule.selectors, rule.times, "open", None)])
+    return _library(text, where).is_open(moment)
+
+
+def _group_state(rules: list[syntax.Rule], moment: datetime, where: Coords) -> str:
+    """The state by one group of rules, read as opening_hours.js does: a later rule with times that says
+    off/closed/unknown changes only its own times, other rules replace what earlier rules said about a day."""
+    partial = {i for i, rule in enumerate(rules) if syntax.is_partial(rule, i)}
+    base = [r for i, r in enumerate(rules) if i not in partial]
+    state = _state(_library(syntax.to_text(base), where), moment) if base else "closed"
+    for i in sorted(partial):
+        rule = rules[i]
+        if not _covers(rule, moment, where):
+            continue
+        overridden = any(j not in partial and rules[j].sep == ";" and _covers(rules[j], moment, where, True)
+                         for j in range(i + 1, len(rules)))
+        if not overridden:
+            state = "unknown" if rule.modifier == "unknown" else "closed"
+    return state
+
+
+def state_at(text: str | None, at: datetime | None = None, coords: Coords | None = None) -> str:
+    """'open', 'closed' or 'unknown' (no hours, unreadable hours, or the rule says unknown).
+
+    `coords` (latitude, longitude) of the place make sunrise/sunset exact; without them the centre of
+    the Netherlands is used."""
     if not text or not text.strip():
         return "unknown"
     try:
-        oh = parse(text.strip())
+        prepared = parse(text.strip())
     except OpeningHoursError:
         return "unknown"
     moment = _local(at)
+    where = _coords(coords)
     try:
-        if oh.is_open(moment):
-            return "open"
-        if oh.is_unknown(moment):
-            return "unknown"
+        for number, group in enumerate(prepared.groups):
+            rules = _day_rules(group, moment.date(), prepared, where)
+            if not rules:
+                continue
+            state = _group_state(rules, moment, where)
+            # Fallback ("||"): as in opening_hours.js the next group decides wherever this group says
+            # closed. opening-hours-py only falls back on days no rule of the group mentions.
+            if state != "closed":
+                return state
         return "closed"
     except Exception:  # the library can fail on exotic rules (e.g. far-off dates); never break a page
-        log.warning("could not evaluate opening hours %r", text)
+        log.warning("could not evaluate opening hours %r", text, exc_info=True)
         return "unknown"
 
 
-def is_open(text: str | None, at: datetime | None = None) -> bool:
-    return state_at(text, at) == "open"
+def is_open(text: str | None, at: datetime | None = None, coords: Coords | None = None) -> bool:
+    return state_at(text, at, coords) == "open"
 
 
-def next_change(text: str | None, at: datetime | None = None) -> datetime | None:
+def _midnight(moment: datetime) -> datetime:
+    return datetime.combine(moment.date() + timedelta(days=1), time(0, 0), TZ)
+
+
+def next_change(text: str | None, at: datetime | None = None, coords: Coords | None = None) -> datetime | None:
+    """When the state of the first rule group next changes (within about a week for rules with PH)."""
     if not text or not text.strip():
         return None
     try:
-        change = parse(text.strip()).next_change(_local(at))
+        prepared = parse(text.strip())
+        moment, where = _local(at), _coords(coords)
+        group = prepared.groups[0]
+        if not prepared.uses_holidays and not syntax.uses_variable_times(list(group)):
+            change = _library(syntax.to_text(list(group)), where).next_change(moment)
+            return change.astimezone(TZ) if change and change.tzinfo else change
+        cursor = moment
+        for _day in range(8):
+            # The holiday substitution holds for the day of `cursor` (and its neighbours): look no further.
+            oh = _library(_group_text(group, cursor.date(), prepared, where) or "closed", where)
+            change = oh.next_change(cursor)
+            if change is not None:
+                change = change.astimezone(TZ) if change.tzinfo else change.replace(tzinfo=TZ)
+            midnight = _midnight(cursor)
+            if change is not None and change < midnight:
+                return change
+            tomorrow = _library(_group_text(group, midnight.date(), prepared, where) or "closed", where)
+            if _state(oh, midnight - timedelta(seconds=1)) != _state(tomorrow, midnight):
+                return midnight
+            cursor = midnight
     except Exception:
         return None
-    return change.astimezone(TZ) if change and change.tzinfo else change
+    return None
 
 
 @dataclass(frozen=True)
@@ -115,7 +301,30 @@ def _add(per_day: dict[int, list[str]], index: int, begin: datetime, end_text: s
         per_day[index].append(_("%(start)s tot %(end)s", start=begin.strftime("%H:%M"), end=end_text))
 
 
-def week_schedule(text: str | None, start: datetime | None = None, days: int = 7) -> list[DaySchedule]:
+def _open_intervals(prepared: Prepared, first: datetime, days: int, where: Coords) -> list[tuple[datetime, datetime]]:
+    """Open intervals of the first rule group, day by day (the holiday substitution holds per day),
+    with pieces that touch at midnight joined again."""
+    pieces: list[tuple[datetime, datetime]] = []
+    group = prepared.groups[0]
+    for i in range(days + 1):
+        day_start = datetime.combine(first.date() + timedelta(days=i), time(0, 0), TZ)
+        day_end = _midnight(day_start)
+        rules_text = _group_text(group, day_start.date(), prepared, where)
+        if not rules_text:
+            continue
+        for begin, finish, state, _comment in _library(rules_text, where).intervals(day_start, day_end):
+            if str(state).split(".")[-1].upper() != "OPEN":
+                continue
+            begin, finish = _local(begin), _local(finish or day_end)
+            if pieces and pieces[-1][1] == begin:
+                pieces[-1] = (pieces[-1][0], finish)
+            else:
+                pieces.append((begin, finish))
+    return pieces
+
+
+def week_schedule(text: str | None, start: datetime | None = None, days: int = 7,
+                  coords: Coords | None = None) -> list[DaySchedule]:
     """The opening times for each of the next `days` days, in words: always right, whatever the rule.
 
     Evaluated with the library (so PH, week numbers, sunset etc. are applied), not by reading the text.
@@ -123,17 +332,17 @@ def week_schedule(text: str | None, start: datetime | None = None, days: int = 7
     if not text or not text.strip():
         return []
     try:
-        oh = parse(text.strip())
+        prepared = parse(text.strip())
     except OpeningHoursError:
         return []
     first = _local(start).replace(hour=0, minute=0, second=0, microsecond=0)
     end = first + timedelta(days=days)
     per_day: dict[int, list[str]] = {i: [] for i in range(days)}
     try:
-        for begin, finish, state, _comment in oh.intervals(first, end):
-            if str(state).split(".")[-1].upper() != "OPEN":
+        for begin, finish in _open_intervals(prepared, first, days, _coords(coords)):
+            cursor, finish = begin, min(finish, end + timedelta(days=1))
+            if cursor >= end:
                 continue
-            cursor, finish = _local(begin), _local(finish or end)
             while cursor < finish:
                 index = (cursor.date() - first.date()).days
                 midnight = (cursor + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -157,13 +366,13 @@ def week_schedule(text: str | None, start: datetime | None = None, days: int = 7
     return schedule
 
 
-def describe(text: str | None, at: datetime | None = None) -> str:
+def describe(text: str | None, at: datetime | None = None, coords: Coords | None = None) -> str:
     """A short sentence about now: "Nu open, tot 17:00", "Nu dicht, open vanaf dinsdag 09:00"."""
-    state = state_at(text, at)
+    state = state_at(text, at, coords)
     if state == "unknown":
         return _("Openingstijden onbekend") if not text else _("Open of dicht: onbekend")
     moment = _local(at)
-    change = next_change(text, moment)
+    change = next_change(text, moment, coords)
     if state == "open":
         if change is None:
             return _("Nu open")
