@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from webapp.extensions import db
 from webapp.i18n import LANG_COOKIE
+from webapp.redirects import safe_next_url
 
 log = logging.getLogger(__name__)
 bp = Blueprint("core", __name__)
@@ -70,20 +71,11 @@ def healthz():
     return jsonify(status="ok", database=row[0].split(",")[0], postgis=row[1].split('"')[1])
 
 
-def _is_local_path(target: str) -> bool:
-    """Only a path on this site: browsers read "/\\host" and "/\t/host" as "//host" (another site)."""
-    if any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in target):
-        return False
-    return target.startswith("/") and not target.startswith("//")
-
-
 @bp.post("/taal")
 def set_language():
     """The language switch in the header: remember the choice in a cookie for a year."""
     lang = request.form.get("lang", "")
-    target = request.form.get("next") or url_for("core.home")
-    if not _is_local_path(target):
-        target = url_for("core.home")
+    target = safe_next_url(request.form.get("next"), url_for("core.home"))
     response = redirect(target)
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,

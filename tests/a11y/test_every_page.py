@@ -24,8 +24,10 @@ REDIRECTS = (301, 302, 303, 307, 308)
 def _client_for(app, user):
     client = app.test_client()
     if user is not None:
+        from tests.fixtures.users import session_id_for  # a server-side session, as logging in makes
+        user_id = session_id_for(user)
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = user_id
             session["_fresh"] = True
     return client
 

@@ -39,8 +39,10 @@ def test_eleventh_report_in_an_hour_is_refused(limited_app, make_user):
     db.session.add(place)
     db.session.commit()
     client = limited_app.test_client()
+    from tests.fixtures.users import session_id_for  # a server-side session, as logging in makes
+    user_id = session_id_for(resident)
     with client.session_transaction() as session:
-        session["_user_id"] = resident.get_id()
+        session["_user_id"] = user_id
         session["_fresh"] = True
     url = f"/beheer/place/{place.id}/melden"
 

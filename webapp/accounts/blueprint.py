@@ -13,6 +13,7 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 bp.add_url_rule("/inloggen", "login", routes.login, methods=["GET", "POST"])
 bp.add_url_rule("/uitloggen", "logout", routes.logout, methods=["POST"])
+bp.add_url_rule("/account/overal-uitloggen", "logout_everywhere", routes.logout_everywhere, methods=["POST"])
 bp.add_url_rule("/account/nieuw", "register", routes.register, methods=["GET", "POST"])
 bp.add_url_rule("/account/bevestigen/<token>", "confirm_email", routes.confirm_email)
 bp.add_url_rule("/wachtwoord-vergeten", "forgot_password", routes.forgot_password, methods=["GET", "POST"])

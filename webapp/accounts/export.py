@@ -43,9 +43,14 @@ def export_account(user) -> dict:
         "email_confirmed_at": user.email_confirmed_at,
         "created_at": user.created_at,
         "preferred_locale": user.preferred_locale,
-        "failed_logins": user.failed_logins,
-        "locked_until": user.locked_until,
     }
+
+
+def export_sessions(user) -> list[dict]:
+    from webapp.accounts.services import list_sessions
+
+    return [{"device": row.user_agent, "created_at": row.created_at, "last_seen_at": row.last_seen_at}
+            for row in list_sessions(user)]
 
 
 def export_roles(user) -> list[dict]:
@@ -63,3 +68,4 @@ def export_user_data(user, now: datetime | None = None) -> dict:
 
 register_exporter("account", export_account)
 register_exporter("roles", export_roles)
+register_exporter("sessions", export_sessions)

@@ -28,9 +28,7 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Bumped on password change/reset: invalidates old sessions, remember-cookies and reset tokens.
+    # Bumped on password change/reset: invalidates reset links made before (sessions: see UserSession).
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     preferred_locale: Mapped[str | None] = mapped_column(String(5))
 
@@ -46,8 +44,16 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: deleted accounts cannot log in
         return self.deleted_at is None
 
+    # The server-side session this object was loaded for (set by the login and the user loader).
+    session_token = None    # str | None (not a column)
+    current_session = None  # UserSession | None (not a column)
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """Flask-Login keeps this in the session cookie and the remember-me cookie: "<id>:<session token>".
+        It only opens the account while the UserSession with that token exists."""
+        if not self.session_token:
+            raise RuntimeError("no server-side session: call accounts.services.start_session(user) first")
+        return f"{self.id}:{self.session_token}"
 
     @property
     def public_name(self) -> str:
@@ -86,3 +92,18 @@ class RoleGrant(db.Model):
     __table_args__ = (
         db.UniqueConstraint("user_id", "role", "gemeente_code", name="uq_role_grants_user_role_gemeente"),
     )
+
+
+class UserSession(db.Model):
+    """One logged-in browser or device. Its token (only its SHA-256 is stored) is in the session and
+    remember-me cookies; deleting the row ends the session, wherever the cookies still are."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    user_agent: Mapped[str] = mapped_column(String(80), default="", server_default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,12 +1,12 @@
 """Thin controllers: parse the form, call the service, render or redirect."""
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import datetime, timezone
 from functools import wraps
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time
+from flask import (abort, current_app, flash, g, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import get_locale
 from flask_login import current_user, login_required, login_user, logout_user
@@ -19,17 +19,32 @@ from webapp.accounts.models import Role
 from webapp.accounts.permissions import is_admin
 from webapp.extensions import db, limiter
 from webapp.i18n import LANG_COOKIE
+from webapp.redirects import safe_next_url
 
 # Rate limits (per IP address unless a key says otherwise). Only POSTs count: reading a form is free.
+# Logging in is slowed down per (address, client), never per address alone: whoever guesses someone's
+# password gets "try again later" for that address from their own connection, while the owner (and
+# everyone else) can still log in. A known and an unknown address count the same way.
 LOGIN_LIMIT_IP = "10 per minute;100 per hour"
-LOGIN_LIMIT_EMAIL = "10 per hour"          # failed attempts per address, on top of the lock-out
+LOGIN_LIMIT_ACCOUNT_CLIENT = "5 per minute;20 per hour"  # failed attempts per (address, IP address)
 REGISTER_LIMIT_IP = "5 per minute;30 per hour"
 RESET_LIMIT_IP = "5 per minute;30 per hour"
 RESET_LIMIT_EMAIL = "5 per hour"
 
 
+def _address_digest() -> str:
+    """The address typed into the form, normalised and hashed (rate-limit keys hold no addresses)."""
+    address = request.form.get("email", "").strip().lower()
+    secret = str(current_app.config.get("SECRET_KEY", ""))
+    return hashlib.sha256(f"{secret}:{address}".encode()).hexdigest()[:32]
+
+
 def _email_key() -> str:
-    return "email:" + request.form.get("email", "").strip().lower()
+    return "email:" + _address_digest()
+
+
+def _email_client_key() -> str:
+    return f"login:{_address_digest()}:{request.remote_addr or '-'}"
 
 
 def _failed(response) -> bool:
@@ -46,10 +61,24 @@ def _add_error(form, exc: Exception, default: str, rename: dict | None = None) -
 
 
 def safe_next(default_endpoint: str = "core.home") -> str:
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for(default_endpoint)
+    return safe_next_url(request.values.get("next"), url_for(default_endpoint))
+
+
+def _log_in(user, remember: bool) -> None:
+    """Start a new session for `user` in this browser. Nothing of the session from before the login is
+    kept (no session fixation), the CSRF token included: a token someone saw before the login is useless."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF keeps the token of this request in g as well
+    services.start_session(user, request.headers.get("User-Agent", ""))
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def _log_out() -> None:
+    """Forget the login in this browser (the server-side session must be ended by the caller)."""
+    session.clear()
+    g.pop("csrf_token", None)
+    logout_user()
 
 
 def no_store(view):
@@ -63,36 +92,22 @@ def no_store(view):
     return wrapper
 
 
-def _until_text(moment: datetime) -> str:
-    """"14:35" today, else "24 november om 14:35"; in Europe/Amsterdam time."""
-    now = datetime.now(timezone.utc)
-    time_text = format_time(moment, "HH:mm")
-    if format_date(moment, "yyyyMMdd") == format_date(now, "yyyyMMdd"):
-        return time_text
-    return _("%(date)s om %(time)s", date=format_date(moment, "d MMMM"), time=time_text)
-
-
 # --- login, logout, registration -------------------------------------------------------------------
 
 @limiter.limit(LOGIN_LIMIT_IP, methods=["POST"])
-@limiter.limit(LOGIN_LIMIT_EMAIL, key_func=_email_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(LOGIN_LIMIT_ACCOUNT_CLIENT, key_func=_email_client_key, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next())
     form = LoginForm()
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()  # failure counts, lock-out and mails are kept
+        db.session.commit()  # a re-sent confirmation mail is kept
         if result.ok:
-            login_user(result.user, remember=form.remember.data)
+            _log_in(result.user, remember=form.remember.data)
             flash(_("U bent ingelogd."), "success")
             return redirect(safe_next())
-        if result.error == "locked":
-            form.password.errors.append(_(
-                "U heeft te vaak een verkeerd wachtwoord ingevuld. Uw account is even op slot. "
-                "Probeer het opnieuw na %(until)s. Wachtwoord vergeten? Kies dan een nieuw wachtwoord.",
-                until=_until_text(result.locked_until)))
-        elif result.error == "unconfirmed":
+        if result.error == "unconfirmed":
             form.email.errors.append(_(
                 "Bevestig eerst uw e-mailadres. We hebben u opnieuw een mail gestuurd met een link."))
         else:
@@ -102,9 +117,22 @@ def login():
 
 
 def logout():
-    logout_user()
+    if current_user.is_authenticated:
+        services.end_session(current_user, current_user.session_token)
+        db.session.commit()
+    _log_out()
     flash(_("U bent uitgelogd."), "success")
     return redirect(url_for("core.home"))
+
+
+@login_required
+def logout_everywhere():
+    """End every session of this account: this browser, other devices and remember-me cookies."""
+    services.end_all_sessions(current_user._get_current_object())
+    db.session.commit()
+    _log_out()
+    flash(_("U bent overal uitgelogd, ook op andere apparaten."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @limiter.limit(REGISTER_LIMIT_IP, methods=["POST"])
@@ -181,7 +209,7 @@ def reset_password(token: str):
             _add_error(form, exc, "password")
         else:
             db.session.commit()
-            logout_user()
+            _log_out()
             flash(_("Uw wachtwoord is veranderd. Log in met uw nieuwe wachtwoord."), "success")
             return redirect(url_for("accounts.login"))
     status = 400 if form.errors else 200
@@ -198,7 +226,9 @@ def _account_page(profile_form=None, password_form=None, email_form=None, status
     password_form = password_form or ChangePasswordForm(formdata=None, prefix="pw")
     email_form = email_form or ChangeEmailForm(formdata=None, prefix="em")
     return render_template("accounts/account.html", user=user, profile_form=profile_form,
-                           password_form=password_form, email_form=email_form), status
+                           password_form=password_form, email_form=email_form,
+                           sessions=services.list_sessions(user),
+                           this_session=user.current_session), status
 
 
 @login_required
@@ -243,7 +273,7 @@ def change_password():
         else:
             db.session.commit()
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(user, remember=remembered)  # this device stays logged in; all others are logged out
+            _log_in(user, remember=remembered)  # every session ended: this browser gets a new one
             flash(_("Uw wachtwoord is veranderd. Op andere apparaten moet u opnieuw inloggen."), "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form, status=400)
@@ -289,7 +319,7 @@ def undo_email_change(token: str):
             return render_template("accounts/token_invalid.html", message=str(exc), purpose="email",
                                    expired=exc.expired), 400
         db.session.commit()
-        logout_user()
+        _log_out()
         flash(_("Uw account heeft zijn oude e-mailadres terug. Kies nu een nieuw wachtwoord."), "success")
         return redirect(url_for("accounts.forgot_password"))
     return render_template("accounts/undo_email.html")
@@ -317,7 +347,7 @@ def delete_account():
             form.password.errors = [*form.password.errors, str(exc)]
         else:
             db.session.commit()
-            logout_user()
+            _log_out()
             flash(_("Uw account is verwijderd. Wat u heeft bijgedragen, blijft staan onder de naam "
                     "‘Oud-bewoner’."), "success")
             return redirect(url_for("core.home"))

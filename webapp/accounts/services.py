@@ -1,10 +1,16 @@
-"""Account rules: registration, confirmation, login with lock-out, password reset and change, deletion,
-roles. No Flask request inside: the acting user and the time (`now`) are passed in. Callers commit.
+"""Account rules: registration, confirmation, login, server-side sessions, password reset and change,
+deletion, roles. No Flask request inside: the acting user and the time (`now`) are passed in. Callers commit.
+
+Guessing passwords is slowed down per (address, client) by rate limits in routes.py, never by locking the
+account: a lock would let anyone lock anyone out, and answering differently for known addresses would
+tell who has an account.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
@@ -14,10 +20,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from webapp.accounts.models import Role, RoleGrant, User
+from webapp.accounts.models import Role, RoleGrant, User, UserSession
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -28,9 +35,8 @@ MAX_PASSWORD_LENGTH = 200
 
 CONFIRM_MAX_AGE = timedelta(days=7)
 RESET_MAX_AGE = timedelta(hours=1)
-LOCK_AFTER = 5                      # failed logins in a row
-LOCK_FIRST = timedelta(minutes=15)  # doubles with every further 5 failures ...
-LOCK_MAX = timedelta(hours=24)      # ... up to a day
+SESSION_IDLE = timedelta(days=30)          # a session not used for this long has ended
+SESSION_TOUCH_EVERY = timedelta(minutes=5)  # how often "last seen" is written
 PER_GEMEENTE_ROLES = (Role.MODERATOR, Role.STAFF, Role.HELPER)
 ADMIN_GRANTABLE_ROLES = (Role.MODERATOR, Role.STAFF)
 
@@ -65,12 +71,21 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(user: User, password: str) -> bool:
-    if not user.password_hash or not password:
-        return False
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash of a random password nobody knows, with the same cost as real ones."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Verify with argon2. Without a user or a password hash, a dummy hash is verified instead, so the
+    answer takes as long for an unknown address as for a known one."""
+    stored = user.password_hash if user is not None else None
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher.verify(stored or _dummy_hash(), password or "")
     except (VerificationError, InvalidHashError):
+        return False
+    if not stored or not password:  # pragma: no cover - the dummy password is unknowable
         return False
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -105,17 +120,94 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalars(stmt).first()
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login loader: "id:session_version"; an old version (password changed) logs out."""
+# --- server-side sessions -------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def summarize_user_agent(user_agent: str | None) -> str:
+    """"Firefox · Android": enough to recognise a device in the list of sessions, nothing more."""
+    ua = user_agent or ""
+    browsers = (("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser", "Samsung Internet"),
+                ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Chromium", "Chromium"), ("Safari/", "Safari"))
+    systems = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+               ("Mac OS X", "Mac"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+    browser = next((name for key, name in browsers if key in ua), "")
+    system = next((name for key, name in systems if key in ua), "")
+    return " · ".join(part for part in (browser, system) if part)[:80]
+
+
+def start_session(user: User, user_agent: str | None = None, now: datetime | None = None) -> str:
+    """A new server-side session for `user` (after a login); returns its token, which goes into the
+    session cookie (and the remember-me cookie) through `user.get_id()`. The caller commits."""
+    now = now or _utcnow()
+    token = secrets.token_urlsafe(32)
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id,
+                                                 UserSession.last_seen_at < now - SESSION_IDLE))
+    row = UserSession(id=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
+                      user_agent=summarize_user_agent(user_agent))
+    db.session.add(row)
+    db.session.flush()
+    user.session_token, user.current_session = token, row
+    log.info("user %s started a session", user.id)
+    return token
+
+
+def _touch(session_id: str, now: datetime) -> None:
+    """Write "last seen" in its own short transaction, apart from whatever the request does."""
     try:
-        raw_id, raw_version = user_id.split(":", 1)
-        uid, version = int(raw_id), int(raw_version)
+        with Session(db.engine) as own:
+            own.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+            own.commit()
+    except SQLAlchemyError:  # only bookkeeping: the request goes on
+        log.warning("could not update the last use of a session", exc_info=True)
+
+
+def load_user(user_id: str, now: datetime | None = None) -> User | None:
+    """Flask-Login loader for "id:token" (session and remember-me cookie): the user, while the session
+    with that token exists and has been used in the last 30 days; None otherwise (logged out)."""
+    try:
+        raw_id, token = user_id.split(":", 1)
+        uid = int(raw_id)
     except (ValueError, AttributeError):
         return None
-    user = db.session.get(User, uid)
-    if user is None or user.deleted_at is not None or user.session_version != version:
+    if not token or len(token) > 100:
         return None
+    now = now or _utcnow()
+    row = db.session.scalars(select(UserSession).where(UserSession.id == _token_hash(token))).first()
+    if row is None or row.user_id != uid or row.last_seen_at < now - SESSION_IDLE:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or user.deleted_at is not None:
+        return None
+    if now - row.last_seen_at > SESSION_TOUCH_EVERY:
+        _touch(row.id, now)
+    user.session_token, user.current_session = token, row
     return user
+
+
+def end_session(user: User, token: str | None) -> None:
+    """Log out this one session (this browser). The caller commits."""
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.id == _token_hash(token),
+                                                     UserSession.user_id == user.id))
+    log.info("user %s logged out", user.id)
+
+
+def end_all_sessions(user: User) -> int:
+    """Log `user` out everywhere: every browser, every remember-me cookie. The caller commits."""
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    log.info("user %s: %s sessions ended", user.id, result.rowcount)
+    return result.rowcount
+
+
+def list_sessions(user: User, now: datetime | None = None) -> list[UserSession]:
+    """The sessions of `user` that are still valid, the most recently used first."""
+    now = now or _utcnow()
+    return list(db.session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.last_seen_at >= now - SESSION_IDLE)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.created_at.desc())))
 
 
 # --- signed tokens ---------------------------------------------------------------------------------
@@ -171,14 +263,15 @@ def _link(endpoint: str, **values) -> str:
 
 # --- registration and confirmation ----------------------------------------------------------------
 
-def create_user(email: str, password: str, display_name: str, locale: str | None = None) -> User:
+def create_user(email: str, password: str, display_name: str, locale: str | None = None,
+                password_hash: str | None = None) -> User:
     """A new resident, without checks on the mail address. The caller commits."""
     email = normalize_email(email)
     validate_password(password)
     if find_by_email(email) is not None:
         raise AccountError(_l("Er is al een account met dit e-mailadres."), "email")
-    user = User(email=email, display_name=clean_display_name(display_name), password_hash=hash_password(password),
-                preferred_locale=locale)
+    user = User(email=email, display_name=clean_display_name(display_name),
+                password_hash=password_hash or hash_password(password), preferred_locale=locale)
     db.session.add(user)
     db.session.flush()
     log.info("user %s created", user.id)
@@ -187,14 +280,16 @@ def create_user(email: str, password: str, display_name: str, locale: str | None
 
 def register(email: str, password: str, display_name: str, locale: str | None = None,
              now: datetime | None = None) -> User | None:
-    """Sign up. Answers the same whether the address is known or not (no user enumeration):
-    a new address gets a confirmation mail; a known one gets a mail saying an account exists.
-    Returns the new user, or None when the address was taken. The caller commits.
+    """Sign up. Answers the same, in the same time, whether the address is known or not (no user
+    enumeration): the password is hashed either way; a new address gets a confirmation mail, a known one
+    a mail saying someone tried to sign up with it. Returns the new user, or None when the address was
+    taken. The caller commits.
     """
     from webapp.mail.services import queue_template_mail
 
     validate_password(password)
     name = clean_display_name(display_name)
+    password_hash = hash_password(password)  # the slow part, for known and new addresses alike
     existing = find_by_email(email)
     if existing is not None:
         context = {"login_url": _link("accounts.login"), "reset_url": _link("accounts.forgot_password")}
@@ -206,7 +301,7 @@ def register(email: str, password: str, display_name: str, locale: str | None = 
         return None
     try:
         with db.session.begin_nested():  # the same address signing up twice at the same moment
-            user = create_user(email, password, name, locale)
+            user = create_user(email, password, name, locale, password_hash=password_hash)
     except IntegrityError:
         log.info("registration raced with another one for the same address")
         return None
@@ -234,65 +329,32 @@ def confirm_email(token: str, now: datetime | None = None) -> User:
     return user
 
 
-# --- login and lock-out ----------------------------------------------------------------------------
+# --- login ---------------------------------------------------------------------------------------
 
 @dataclass
 class LoginResult:
     user: User | None = None
-    error: str = ""                       # "invalid", "locked", "unconfirmed"
-    locked_until: datetime | None = None
+    error: str = ""                       # "invalid", "unconfirmed"
 
     @property
     def ok(self) -> bool:
         return self.user is not None and not self.error
 
 
-def lock_duration(failed: int) -> timedelta | None:
-    """5 failures: 15 minutes; 10: 30; 15: 60 ... at most a day. None between those counts."""
-    if failed < LOCK_AFTER or failed % LOCK_AFTER:
-        return None
-    return min(LOCK_FIRST * (2 ** (failed // LOCK_AFTER - 1)), LOCK_MAX)
-
-
 def authenticate(email: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check a login. Counts failures and locks the account for a while after 5 in a row.
-
-    While locked, the password is not even checked. The caller commits (failures must be stored).
+    """Check a login. A known and an unknown address take the same steps (argon2 verifies a hash either
+    way) and get the same answer. Nothing is counted or locked here: routes.py slows guessing down per
+    (address, client) with rate limits. The caller commits (a re-sent confirmation mail).
     """
     now = now or _utcnow()
     user = find_by_email(email)
-    if user is not None:
-        # Lock the row: two wrong passwords at the same moment must both count.
-        db.session.refresh(user, with_for_update=True)
-    if user is None:
-        _hasher.hash("timing-equaliser")  # about as slow as a real check
-        return LoginResult(error="invalid")
-    if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(error="locked", locked_until=user.locked_until)
-    if not check_password(user, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        duration = lock_duration(user.failed_logins)
-        if duration is not None:
-            user.locked_until = now + duration
-            log.warning("user %s locked until %s after %s failed logins", user.id, user.locked_until,
-                        user.failed_logins)
-            _mail_locked(user)
-            return LoginResult(error="locked", locked_until=user.locked_until)
+    if not check_password(user, password) or user is None:
         return LoginResult(error="invalid")
     if user.email_confirmed_at is None:
         send_confirmation(user, now)
         return LoginResult(user=user, error="unconfirmed")
-    user.failed_logins = 0
-    user.locked_until = None
     log.info("user %s logged in", user.id)
     return LoginResult(user=user)
-
-
-def _mail_locked(user: User) -> None:
-    from webapp.mail.services import queue_template_mail
-
-    queue_template_mail(user, _l("Uw account is even op slot"), "accounts/mail/locked.txt", "account.locked",
-                        reset_url=_link("accounts.forgot_password"))
 
 
 # --- password reset and change ---------------------------------------------------------------------
@@ -324,9 +386,8 @@ def user_for_reset_token(token: str, now: datetime | None = None) -> User:
 def _set_password(user: User, new_password: str) -> None:
     validate_password(new_password)
     user.password_hash = hash_password(new_password)
-    user.session_version = (user.session_version or 1) + 1  # logs out every other session / device
-    user.failed_logins = 0
-    user.locked_until = None
+    user.session_version = (user.session_version or 1) + 1  # reset links made before stop working
+    end_all_sessions(user)  # every browser and remember-me cookie; the route logs this one in anew
 
 
 def reset_password(token: str, new_password: str, now: datetime | None = None) -> User:
@@ -449,6 +510,7 @@ def undo_email_change(token: str, now: datetime | None = None) -> User:
     user.email_confirmed_at = now or _utcnow()
     user.password_hash = None
     user.session_version = (user.session_version or 1) + 1
+    end_all_sessions(user)
     log.warning("user %s undid an email change; password cleared", user.id)
     return user
 
@@ -480,10 +542,9 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> No
     user.display_name = "-"
     user.preferred_locale = None
     user.email_confirmed_at = None
-    user.failed_logins = 0
-    user.locked_until = None
     user.deleted_at = now or _utcnow()
     user.session_version = (user.session_version or 1) + 1
+    end_all_sessions(user)
     db.session.execute(delete(RoleGrant).where(RoleGrant.user_id == user.id))
     db.session.expire(user, ["roles"])
     forget_address(address or "")

@@ -72,10 +72,10 @@ def _visible_subject_or_404(subject_type: str, subject_id: int):
 
 
 def _back(subject):
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("stewardship.manage", subject_type=services.subject_type(subject), subject_id=subject.id))
+    from webapp.redirects import safe_next_url
+
+    return redirect(safe_next_url(request.form.get("next"), url_for(
+        "stewardship.manage", subject_type=services.subject_type(subject), subject_id=subject.id)))
 
 
 def _fail(message) -> None:
