@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ CANARY = '=1+1 {{7*7}} {% raw %} <script>alert(1)</script> "><img src=x onerror=
 EVALUATED = "=1+1 49"             # what the canary's start becomes when {{7*7}} runs as a template
 RAW_MARKUP = ("<script>alert(1)", "<img src=x")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DATA_BLOCK = re.compile(r'<script type="application/json"[^>]*>(.*?)</script>', re.S)
 
 # Every free-text column residents, owners or staff can fill (through a form, a service or the API).
 # test_canary writes the canary into all of their rows after the services have written theirs.
@@ -198,6 +200,8 @@ def check_html(text: str, where: str, endpoint: str, found: Findings) -> None:
             found.fail(where, f"the canary is markup, not text: {_around(text, markup)}")
     if str(escape(CANARY)) in text:
         found.shown.add(endpoint)
+    for block in DATA_BLOCK.findall(text):   # JSON data blocks (the map's markers): exact values
+        check_json(block, f"{where} (JSON data block)", endpoint, found)
 
 
 def check_json(text: str, where: str, endpoint: str, found: Findings) -> None:
