@@ -2,7 +2,7 @@
 /*
  * Reference answers for opening hours, from opening_hours.js (the evaluator OpenStreetMap's own tools use).
  *
- *   node scripts/opening_hours_reference.js --extract path/to/opening_hours.js/test/test.js
+ *   node scripts/opening_hours_reference.js --extract path/to/opening_hours.js/test/test.js [COMMIT]
  *       Collects every opening_hours value used in that test suite (addTest, addShouldFail, addShouldWarn, ...)
  *       into tests/fixtures/opening_hours_values.json. Run once per upstream version; the list is committed.
  *
@@ -55,7 +55,7 @@ const MOMENTS = [
     ['2026-12-21T17:30', 'midwinter: after sunset in Utrecht (16:29)'],
 ];
 
-function extract(testFile) {
+function extract(testFile, commit) {
     // Run the upstream test definitions with a recorder instead of its test framework: every value
     // passed to one of the add* functions is collected (values wrapped in ignored() too).
     const source = fs.readFileSync(testFile, 'utf8');
@@ -89,6 +89,7 @@ function extract(testFile) {
     const upstream = require('opening_hours/package.json').version;
     fs.writeFileSync(VALUES, JSON.stringify({
         source: 'opening_hours.js test/test.js (https://github.com/opening-hours/opening_hours.js), LGPL-3.0-only',
+        test_suite_commit: commit || null,
         opening_hours_version: upstream,
         count: values.length,
         values,
@@ -146,5 +147,5 @@ function evaluate() {
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--extract') extract(args[1]);
+if (args[0] === '--extract') extract(args[1], args[2]);
 else evaluate();

@@ -70,11 +70,34 @@ def _explain(text: str, error: Exception) -> str:
     position = re.search(r"--> \d+:(\d+)", str(error))
     if position:
         column = int(position.group(1))
+        word = _word_at(text, column - 1)
+        if word:
+            return _("\u201c%(word)s\u201d kennen we niet. Gebruik Mo Tu We Th Fr Sa Su voor de dagen, "
+                     "Jan tot Dec voor de maanden, PH voor feestdagen en off voor dicht.", word=word)
         return _("Deze openingstijden kunnen we niet lezen. Kijk bij teken %(position)s: \u201c%(near)s\u201d. "
                  "Schrijf ze zoals \u201cMo-Fr 09:00-17:00; Sa 10:00-16:00; PH off\u201d.",
                  position=column, near=text[max(column - 1, 0):column + 11])
     return _("Deze openingstijden kunnen we niet lezen. "
              "Schrijf ze zoals \u201cMo-Fr 09:00-17:00; Sa 10:00-16:00; PH off\u201d.")
+
+
+_KNOWN_WORDS = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su", "PH", "SH", "off", "open", "closed", "unknown", "week",
+                "easter", "sunrise", "sunset", "dawn", "dusk", "day", "days", "Jan", "Feb", "Mar", "Apr", "May",
+                "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+
+def _word_at(text: str, index: int) -> str | None:
+    """The word (letters) around position `index`, when it is not part of the syntax."""
+    if not 0 <= index < len(text) or not text[index].isalpha():
+        return None
+    start = index
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    end = index
+    while end < len(text) and (text[end].isalpha() or text[end] == "."):
+        end += 1
+    word = text[start:end]
+    return None if word in _KNOWN_WORDS else word
 
 
 @lru_cache(maxsize=4096)

@@ -98,9 +98,23 @@ def _is_bare(rule: Rule) -> bool:
     return bool(rule.selectors) and not rule.times and rule.modifier is None and rule.comment is None
 
 
+# Dashes and colons that are not the ASCII ones, as people (and word processors) type them.
+_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2212\u30fc\uff5e~]")
+
+
+def _typography(text: str) -> str:
+    # Workaround: opening-hours-py only reads the ASCII hyphen and colon; "12:00–14:00" (en dash, as word
+    # processors write it) or a full-width colon made the value invalid. opening_hours.js reads them (with a
+    # warning). Comments (between quotes) are left alone.
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):
+        parts[i] = _DASHES.sub("-", parts[i]).replace("\uff1a", ":")
+    return '"'.join(parts)
+
+
 def parse_rules(text: str) -> list[Rule]:
     """The value as a list of rules, after the syntax rewrites below."""
-    chunks = _split_top(text)
+    chunks = _split_top(_typography(text))
     # Workaround: opening-hours-py reads every ", " as the additional-rule separator, so
     # "Mo, Tu, We 11:00-01:00" becomes three rules (Mo and Tu open all day). The specification and
     # opening_hours.js read a comma (with or without space) inside a selector or a time list as a list.
