@@ -1,8 +1,8 @@
 """The canary crawl (issue 10, "make it systematic"): stored text never runs and never becomes markup.
 
-1. On the demo data, the canary (tests/security/canary.py) is typed in through the services where
-   people type (place and initiative edits, display names, joining, contact messages, co-owner
-   requests, suggestions, reports, grant questions and answers), then written into every other
+1. On the demo data, the canary (tests/security/canary.py) is typed into forms (profile, report) and
+   through the services behind the others (place and initiative edits, display names, joining, contact
+   messages, co-owner requests, suggestions, reports, grant questions and answers), then written into every other
    free-text column of every row (FREE_TEXT: names, descriptions, house rules, activity and initiative
    texts, budget lines, round names, reasons ...).
 2. Every GET rule of app.url_map (pages, maps, posters, feeds, CSV, JSON/GeoJSON, iCal; URL values from
@@ -85,6 +85,22 @@ def _write_through_services(world) -> None:
     db.session.commit()
 
 
+def _write_through_forms(app, world) -> None:
+    """Type the canary into real forms (the profile and a report): the forms accept it as it is."""
+    from webapp.extensions import db
+    from webapp.stewardship.models import Report
+
+    resident = _client_for(app, world.user("resident"))
+    response = resident.post("/account/gegevens", data={"profile-display_name": CANARY,
+                                                        "profile-preferred_locale": ""})
+    assert response.status_code == 302, response.status_code
+    response = resident.post(f"/beheer/place/{world.place}/melden", data={"category": "access_barrier", "text": CANARY})
+    assert response.status_code == 302, response.status_code
+    db.session.expire_all()
+    assert world.user("resident").display_name == CANARY
+    assert db.session.query(Report).filter_by(subject_id=world.place, category="access_barrier").one().text == CANARY
+
+
 def _mails_through_services(world) -> None:
     """Actions that mail someone, with the canary both in what is typed and in the stored names."""
     from webapp.accounts import services as accounts
@@ -159,6 +175,7 @@ def test_canary_is_text_everywhere(app, demo_world, capsys):
     from webapp.mail.models import OutboxMail
 
     world = demo_world
+    _write_through_forms(app, world)
     _write_through_services(world)
     problems = write_everywhere(db.session)
     db.session.commit()
