@@ -222,3 +222,10 @@ def test_week_schedule_and_next_change_with_coordinates_and_holidays():
     assert [d.periods for d in days][:5] == [["09:00 tot 17:00"]] * 4 + [[]]   # Friday 3 April: Goede Vrijdag
     # Thursday evening before Goede Vrijdag; Monday is Tweede Paasdag: open again on Tuesday.
     assert hours.next_change("Mo-Fr 09:00-17:00; PH off", at(2026, 4, 2, 18, 0)) == at(2026, 4, 7, 9, 0)
+
+
+def test_yesterdays_late_hours_survive_a_rule_for_today():
+    # Saturday runs until 02:00 on Sunday; the Sunday rule does not wipe that out (opening_hours.js).
+    rule = "Mo-Fr,Su 11:00-01:00; Sa 11:00-02:00"
+    assert hours.state_at(rule, at(2026, 11, 29, 1, 30)) == "open"
+    assert hours.state_at(rule, at(2026, 11, 29, 2, 30)) == "closed"

@@ -221,6 +221,17 @@ def _group_state(rules: list[syntax.Rule], moment: datetime, where: Coords) -> s
     partial = {i for i, rule in enumerate(rules) if syntax.is_partial(rule, i)}
     base = [r for i, r in enumerate(rules) if i not in partial]
     state = _state(_library(syntax.to_text(base), where), moment) if base else "closed"
+    if state == "closed":
+        # opening-hours-py lets a later rule for today ("Su 11:00-01:00") also wipe out the part after
+        # midnight of yesterday's rule ("Sa 11:00-02:00"); opening_hours.js keeps that part.
+        for rule in reversed(base):
+            if not syntax.runs_past_midnight(rule) or _covers(rule, moment, where, True):
+                continue
+            tail = _state(_library(syntax.to_text([syntax.Rule("", rule.selectors, rule.times, rule.modifier,
+                                                               rule.comment)]), where), moment)
+            if tail != "closed":
+                state = tail
+                break
     for i in sorted(partial):
         rule = rules[i]
         if not _covers(rule, moment, where):

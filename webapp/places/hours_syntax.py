@@ -217,6 +217,15 @@ def _subtract(interval: tuple[int, int], others: list[tuple[int, int]]) -> list[
     return [(x, y) for x, y in pieces if y > x]
 
 
+def runs_past_midnight(rule: Rule) -> bool:
+    """Whether one of the rule's plain time spans ends after midnight ("20:00-02:00", "18:00-26:00")."""
+    for span in rule.times:
+        minutes = _span_minutes(span)
+        if minutes is not None and minutes[1] > 24 * 60:
+            return True
+    return False
+
+
 def _top_level_dash(span: str) -> int:
     depth = 0
     for i, ch in enumerate(span):
