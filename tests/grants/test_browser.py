@@ -174,3 +174,32 @@ def test_staff_pages_accessible_on_a_phone(new_page, browser_login, assert_acces
     page.get_by_role("button", name="Helper maken").click()
     expect(page.locator("#error-summary")).to_contain_text("geen account")
     assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_money_change_waits_for_a_second_staff_member_on_a_phone(new_page, browser_login, assert_accessible,
+                                                                 make_user, make_round):
+    """Staff proposes a higher budget; a colleague sees 'wacht op bevestiging' on the round page and confirms."""
+    from playwright.sync_api import expect
+
+    staff = make_user("Medewerker Een", Role.STAFF, "GM0363")
+    colleague = make_user("Medewerker Twee", Role.STAFF, "GM0363")
+    round_id = make_round(by=staff).id
+    db.session.commit()
+    page = new_page(viewport=PHONE)
+    browser_login(page, staff)
+    page.goto(f"/startbijdragen/regeling/{round_id}/bewerken")
+    page.get_by_label("Totaal budget (euro)").fill("45.000")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Wijziging van het geld: wacht op bevestiging")).to_be_visible()
+    expect(page.get_by_role("button", name="Bevestigen")).to_have_count(0)  # not by the proposer
+    assert_accessible(page)
+    page.context.clear_cookies()
+    browser_login(page, colleague)
+    page.goto(f"/startbijdragen/regeling/{round_id}")
+    expect(page.get_by_role("row", name=re.compile("Totaal budget"))).to_contain_text("45.000,00")
+    assert_accessible(page)
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_text("Het nieuwe geld van de regeling geldt nu.")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(m.GrantRound, round_id).budget_cents == 4_500_000
