@@ -5,6 +5,7 @@
 - Request JSON nested deeper than MAX_JSON_DEPTH is a 400 (Python's parser would hit its recursion
   limit, a 500), and HTML routes take form posts only: a JSON body there is a 415, so WTForms never
   sees lists or objects where it expects strings.
+- Control characters (NUL and the like) in a query string, form or JSON body are one clear 400.
 """
 from __future__ import annotations
 
@@ -94,6 +95,40 @@ def _refuse_json_on_html_routes():
         raise exc
 
 
+# C0 control characters but tab, newline and carriage return, and DEL: no one types them, PostgreSQL
+# refuses NUL in text (a 500), and the others hide text or break exports.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NO_CONTROL_CHARACTERS = _l("Uw tekst bevat een onzichtbaar stuurteken dat we niet kunnen opslaan (bijvoorbeeld uit "
+                           "een kopie). Typ de tekst opnieuw en probeer het nog eens.")
+
+
+def _strings(value):
+    """Every string in a parsed JSON value (keys too), without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _refuse_control_characters():
+    """A control character anywhere in the query string, the form or the JSON body: one clear 400."""
+    values = [*request.args.keys(), *request.args.values(), *request.form.keys(), *request.form.values()]
+    if request.is_json:
+        values.extend(_strings(request.get_json(silent=True)))
+    if any(CONTROL_CHARACTERS.search(value) for value in values):
+        from werkzeug.exceptions import BadRequest
+
+        exc = BadRequest(description=str(NO_CONTROL_CHARACTERS))
+        exc.user_message = True
+        raise exc
+
+
 def init_app(app) -> None:
     """Replace Flask's unbounded `int` converter (call before any blueprint registers its rules) and
     its JSON parser; HTML routes refuse JSON bodies."""
@@ -103,3 +138,4 @@ def init_app(app) -> None:
     for key, value in json_settings.items():
         setattr(app.json, key, value)
     app.before_request(_refuse_json_on_html_routes)
+    app.before_request(_refuse_control_characters)
