@@ -229,3 +229,12 @@ def test_yesterdays_late_hours_survive_a_rule_for_today():
     rule = "Mo-Fr,Su 11:00-01:00; Sa 11:00-02:00"
     assert hours.state_at(rule, at(2026, 11, 29, 1, 30)) == "open"
     assert hours.state_at(rule, at(2026, 11, 29, 2, 30)) == "closed"
+
+
+def test_unknown_is_said_on_the_page_not_shown_as_open_or_closed():
+    rule = "Mo-Fr 10:00-17:00; Sa 18:00+"
+    days = hours.week_schedule(rule, at(2026, 11, 23))
+    assert days[0].periods == ["10:00 tot 17:00"]
+    assert days[5].periods == ["18:00 tot 04:00 ('s nachts): misschien open"]
+    assert hours.describe(rule, at(2026, 11, 28, 12, 0)) == "Nu dicht; vanaf 18:00 onbekend"
+    assert hours.describe(rule, at(2026, 11, 28, 20, 0)) == "Open of dicht: onbekend"

@@ -326,19 +326,22 @@ def _weekday(day: datetime) -> str:
     return format_date(day.date(), "EEEE")
 
 
-def _add(per_day: dict[int, list[str]], index: int, begin: datetime, end_text: str) -> None:
+def _add(per_day: dict[int, list[str]], index: int, begin: datetime, end_text: str, unknown: bool = False) -> None:
     if index not in per_day:
         return
     if begin.hour == 0 and begin.minute == 0 and end_text == "24:00":
-        per_day[index].append(_("de hele dag"))
+        text = _("de hele dag")
     else:
-        per_day[index].append(_("%(start)s tot %(end)s", start=begin.strftime("%H:%M"), end=end_text))
+        text = _("%(start)s tot %(end)s", start=begin.strftime("%H:%M"), end=end_text)
+    # "Unknown" (an open end, "op afspraak") is said as such, never shown as open or left out as closed.
+    per_day[index].append(_("%(period)s: misschien open", period=text) if unknown else text)
 
 
-def _open_intervals(prepared: Prepared, first: datetime, days: int, where: Coords) -> list[tuple[datetime, datetime]]:
-    """Open intervals of the first rule group, day by day (the holiday substitution holds per day),
-    with pieces that touch at midnight joined again."""
-    pieces: list[tuple[datetime, datetime]] = []
+def _open_intervals(prepared: Prepared, first: datetime, days: int,
+                    where: Coords) -> list[tuple[datetime, datetime, bool]]:
+    """Open and unknown intervals (begin, end, unknown) of the first rule group, day by day (the holiday
+    substitution holds per day), with pieces of the same state that touch at midnight joined again."""
+    pieces: list[tuple[datetime, datetime, bool]] = []
     group = prepared.groups[0]
     for i in range(days + 1):
         day_start = datetime.combine(first.date() + timedelta(days=i), time(0, 0), TZ)
@@ -347,13 +350,15 @@ def _open_intervals(prepared: Prepared, first: datetime, days: int, where: Coord
         if not rules_text:
             continue
         for begin, finish, state, _comment in _library(rules_text, where).intervals(day_start, day_end):
-            if str(state).split(".")[-1].upper() != "OPEN":
+            kind = str(state).split(".")[-1].upper()
+            if kind not in ("OPEN", "UNKNOWN"):
                 continue
+            unknown = kind == "UNKNOWN"
             begin, finish = _local(begin), _local(finish or day_end)
-            if pieces and pieces[-1][1] == begin:
-                pieces[-1] = (pieces[-1][0], finish)
+            if pieces and pieces[-1][1] == begin and pieces[-1][2] == unknown:
+                pieces[-1] = (pieces[-1][0], finish, unknown)
             else:
-                pieces.append((begin, finish))
+                pieces.append((begin, finish, unknown))
     return pieces
 
 
@@ -373,7 +378,7 @@ def week_schedule(text: str | None, start: datetime | None = None, days: int = 7
     end = first + timedelta(days=days)
     per_day: dict[int, list[str]] = {i: [] for i in range(days)}
     try:
-        for begin, finish in _open_intervals(prepared, first, days, _coords(coords)):
+        for begin, finish, unknown in _open_intervals(prepared, first, days, _coords(coords)):
             cursor, finish = begin, min(finish, end + timedelta(days=1))
             if cursor >= end:
                 continue
@@ -382,13 +387,13 @@ def week_schedule(text: str | None, start: datetime | None = None, days: int = 7
                 midnight = (cursor + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
                 if finish <= midnight:
                     end_text = "24:00" if finish == midnight else finish.strftime("%H:%M")
-                    _add(per_day, index, cursor, end_text)
+                    _add(per_day, index, cursor, end_text, unknown)
                     break
                 if finish - midnight <= timedelta(hours=6):
                     # A late evening that runs past midnight: say it on the evening's own day.
-                    _add(per_day, index, cursor, _("%(time)s ('s nachts)", time=finish.strftime("%H:%M")))
+                    _add(per_day, index, cursor, _("%(time)s ('s nachts)", time=finish.strftime("%H:%M")), unknown)
                     break
-                _add(per_day, index, cursor, "24:00")
+                _add(per_day, index, cursor, "24:00", unknown)
                 cursor = midnight
     except Exception:
         log.warning("could not list intervals for %r", text)
@@ -413,6 +418,9 @@ def describe(text: str | None, at: datetime | None = None, coords: Coords | None
         return _("Nu open, tot %(time)s", time=_when(change, moment))
     if change is None:
         return _("Nu dicht")
+    if state_at(text, change, coords) != "open":
+        # What comes next is "unknown" (an open end, "op afspraak"): do not promise an opening.
+        return _("Nu dicht; vanaf %(time)s onbekend", time=_when(change, moment))
     return _("Nu dicht, open vanaf %(time)s", time=_when(change, moment))
 
 
