@@ -41,6 +41,7 @@ class Prepared:
     text: str
     groups: tuple[tuple[syntax.Rule, ...], ...]
     uses_holidays: bool
+    per_day: bool           # PH, easter or sun times: the rules are written out per day
 
 
 def _coords(coords: Coords | None) -> Coords:
@@ -117,7 +118,10 @@ def _prepare(text: str) -> Prepared:
             _library(syntax.to_text(list(group)), NL_CENTRE, COUNTRY)
         except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
             raise OpeningHoursError(_explain(text, exc)) from exc
-    return Prepared(text, groups, any(syntax.uses_holidays(list(g)) for g in groups))
+    uses_holidays = any(syntax.uses_holidays(list(g)) for g in groups)
+    per_day = uses_holidays or any(syntax.uses_easter(list(g)) or syntax.uses_variable_times(list(g))
+                                   for g in groups)
+    return Prepared(text, groups, uses_holidays, per_day)
 
 
 def parse(text: str, coords: Coords | None = None) -> Prepared:
@@ -206,40 +210,67 @@ def _state(oh: opening_hours.OpeningHours, moment: datetime) -> str:
     return _STATES.get(str(oh.state(moment)[0]).split(".")[-1].upper(), "unknown")
 
 
-def _covers(rule: syntax.Rule, moment: datetime, where: Coords, day_only: bool = False) -> bool:
-    """Whether `rule` speaks about `moment` (its selectors and times include it; with day_only its day)."""
+@dataclass(frozen=True)
+class _Partial:
+    cover: opening_hours.OpeningHours             # open where the rule's selectors and times are
+    unknown: bool                                 # says unknown (else closed)
+    overriders: tuple[opening_hours.OpeningHours, ...]   # days of later rules that replace the day
+
+
+@dataclass(frozen=True)
+class _GroupPlan:
+    base: opening_hours.OpeningHours | None       # the rules that replace whole days
+    tails: tuple[tuple[opening_hours.OpeningHours, opening_hours.OpeningHours], ...]  # (its days, the rule)
+    partials: tuple[_Partial, ...]
+
+
+def _rule_lib(rule: syntax.Rule, where: Coords, day_only: bool = False,
+              modifier: str | None = "open") -> opening_hours.OpeningHours:
     if day_only:
-        text = rule.selectors or "24/7"
-    else:
-        text = syntax.to_text([syntax.Rule("", rule.selectors, rule.times, "open", None)])
-    return _library(text, where).is_open(moment)
+        return _library(rule.selectors or "24/7", where)
+    return _library(syntax.to_text([syntax.Rule("", rule.selectors, rule.times, modifier, None)]), where)
 
 
-def _group_state(rules: list[syntax.Rule], moment: datetime, where: Coords) -> str:
-    """The state by one group of rules, read as opening_hours.js does: a later rule with times that says
-    off/closed/unknown changes only its own times, other rules replace what earlier rules said about a day."""
-    partial = {i for i, rule in enumerate(rules) if syntax.is_partial(rule, i)}
-    base = [r for i, r in enumerate(rules) if i not in partial]
-    state = _state(_library(syntax.to_text(base), where), moment) if base else "closed"
+@lru_cache(maxsize=16384)
+def _plan(text: str, day: date | None, where: Coords) -> tuple[_GroupPlan, ...]:
+    """What to ask the library for `text` (on `day`, when PH, easter or sun times make it depend on the
+    day; else for every day), read as opening_hours.js does: a later rule with times that says
+    off/closed/unknown changes only its own times; other rules replace what earlier rules said about a day,
+    except yesterday's hours past midnight."""
+    prepared = parse(text)
+    plans = []
+    for group in prepared.groups:
+        rules = _day_rules(group, day, prepared, where) if day is not None else list(group)
+        if not rules:
+            continue
+        partial = {i for i, rule in enumerate(rules) if syntax.is_partial(rule, i)}
+        base = [r for i, r in enumerate(rules) if i not in partial]
+        tails = tuple((_rule_lib(r, where, day_only=True), _rule_lib(r, where, modifier=r.modifier))
+                      for r in reversed(base) if syntax.runs_past_midnight(r))
+        partials = tuple(
+            _Partial(_rule_lib(rules[i], where), rules[i].modifier == "unknown",
+                     tuple(_rule_lib(rules[j], where, day_only=True) for j in range(i + 1, len(rules))
+                           if j not in partial and rules[j].sep == ";"))
+            for i in sorted(partial))
+        plans.append(_GroupPlan(_library(syntax.to_text(base), where) if base else None, tails, partials))
+    return tuple(plans)
+
+
+def _group_state(plan: _GroupPlan, moment: datetime) -> str:
+    state = _state(plan.base, moment) if plan.base is not None else "closed"
     if state == "closed":
         # opening-hours-py lets a later rule for today ("Su 11:00-01:00") also wipe out the part after
         # midnight of yesterday's rule ("Sa 11:00-02:00"); opening_hours.js keeps that part.
-        for rule in reversed(base):
-            if not syntax.runs_past_midnight(rule) or _covers(rule, moment, where, True):
+        for its_days, rule in plan.tails:
+            if its_days.is_open(moment):
                 continue
-            tail = _state(_library(syntax.to_text([syntax.Rule("", rule.selectors, rule.times, rule.modifier,
-                                                               rule.comment)]), where), moment)
+            tail = _state(rule, moment)
             if tail != "closed":
                 state = tail
                 break
-    for i in sorted(partial):
-        rule = rules[i]
-        if not _covers(rule, moment, where):
-            continue
-        overridden = any(j not in partial and rules[j].sep == ";" and _covers(rules[j], moment, where, True)
-                         for j in range(i + 1, len(rules)))
-        if not overridden:
-            state = "unknown" if rule.modifier == "unknown" else "closed"
+    for partial in plan.partials:
+        if partial.cover.is_open(moment) and not any(o.is_open(moment) for o in partial.overriders):
+            state = "unknown" if partial.unknown else "closed"
     return state
 
 
@@ -250,18 +281,16 @@ def state_at(text: str | None, at: datetime | None = None, coords: Coords | None
     the Netherlands is used."""
     if not text or not text.strip():
         return "unknown"
+    text = text.strip()
     try:
-        prepared = parse(text.strip())
+        prepared = parse(text)
     except OpeningHoursError:
         return "unknown"
     moment = _local(at)
-    where = _coords(coords)
     try:
-        for number, group in enumerate(prepared.groups):
-            rules = _day_rules(group, moment.date(), prepared, where)
-            if not rules:
-                continue
-            state = _group_state(rules, moment, where)
+        plans = _plan(text, moment.date() if prepared.per_day else None, _coords(coords))
+        for plan in plans:
+            state = _group_state(plan, moment)
             # Fallback ("||"): as in opening_hours.js the next group decides wherever this group says
             # closed. opening-hours-py only falls back on days no rule of the group mentions.
             if state != "closed":
@@ -288,7 +317,7 @@ def next_change(text: str | None, at: datetime | None = None, coords: Coords | N
         prepared = parse(text.strip())
         moment, where = _local(at), _coords(coords)
         group = prepared.groups[0]
-        if not prepared.uses_holidays and not syntax.uses_variable_times(list(group)):
+        if not prepared.per_day:
             change = _library(syntax.to_text(list(group)), where).next_change(moment)
             return change.astimezone(TZ) if change and change.tzinfo else change
         cursor = moment
