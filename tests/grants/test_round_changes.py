@@ -281,3 +281,19 @@ def test_quick_lane_above_the_ceiling_is_impossible_even_if_the_row_says_so(owne
     assert above.status == m.SUBMITTED and not above.quick_lane
     at_ceiling = make_application(owner, big_round, make_initiative(owner, title="Klein"), 25_000)
     assert at_ceiling.status == m.APPROVED and at_ceiling.quick_lane
+
+
+def test_turned_down_new_round_can_be_proposed_again(staff, staff2, make_round):
+    grant_round = make_round(confirm=False)
+    settings_changes.reject(staff2, settings_changes.pending_change(grant_round))
+    db.session.commit()
+    assert settings_changes.pending_change(grant_round) is None and svc.round_state(grant_round) == "pending"
+    _update(staff, grant_round, budget_cents=1_000_000)  # the creator fixes the budget and saves
+    db.session.commit()
+    change = settings_changes.pending_change(grant_round)
+    assert change.kind == "create" and change.new_values["budget_cents"] == 1_000_000
+    assert db.session.get(m.GrantRound, grant_round.id).budget_cents == 4_000_000  # not yet
+    settings_changes.confirm(staff2, change)
+    db.session.commit()
+    grant_round = db.session.get(m.GrantRound, grant_round.id)
+    assert grant_round.budget_cents == 1_000_000 and svc.round_state(grant_round) == "open"
