@@ -90,3 +90,26 @@ def test_roles_page_for_an_admin(new_page, assert_accessible, make_user, browser
     page.get_by_role("heading", level=1, name="Rollen").wait_for()
     assert "Mirjam B." in page.locator("main").inner_text()
     assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_log_out_everywhere_in_two_browsers(new_page, assert_accessible, make_user, browser_login):
+    """Two browsers (say laptop and phone), one account: "Overal uitloggen" on one logs both out, and the
+    cookies the phone still holds open nothing any more."""
+    user = make_user(name="Twee Apparaten")
+    laptop, phone = new_page(viewport=PHONE), new_page(viewport=PHONE)
+    browser_login(laptop, user)
+    browser_login(phone, user)
+    phone.goto("/account")
+    phone.get_by_role("heading", level=1, name="Mijn account").wait_for()
+    laptop.goto("/account")
+    sessions = laptop.locator("section[aria-labelledby=sessions] li")
+    assert sessions.count() == 2
+    assert "(dit apparaat)" in laptop.locator("section[aria-labelledby=sessions]").inner_text()
+    assert_accessible(laptop)
+    laptop.get_by_role("button", name="Overal uitloggen").click()
+    laptop.wait_for_url(re.compile(r"/inloggen$"))
+    assert "U bent overal uitgelogd" in laptop.locator(".flashes").inner_text()
+    phone.goto("/account")
+    phone.wait_for_url(re.compile(r"/inloggen\?next="))
+    assert phone.context.cookies()  # the phone still sends its old cookies, to no avail
