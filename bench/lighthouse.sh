@@ -34,7 +34,7 @@ LIGHTHOUSE="$BENCH/node_modules/.bin/lighthouse"
 # 2. A database of its own on the private cluster (made anew each run, so the figures are always on
 #    the same demo data, and the development database is left alone): migrations, gemeenten, demo.
 scripts/pg.sh start
-SERVER_URL="$(scripts/pg.sh url)"
+SERVER_URL="$(scripts/pg.sh owner-url)"
 DATABASE_URL="$(.venv/bin/python - "$SERVER_URL" <<'PY'
 import sys
 import sqlalchemy as sa

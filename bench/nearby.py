@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of the nearby search: raw SQL vs. the API through gunicorn, at the same concurrency.
 
-    DATABASE_URL=$(scripts/pg.sh url) .venv/bin/python bench/nearby.py [--n 1000000] [--keep] [--reuse]
+    DATABASE_URL=$(scripts/pg.sh owner-url) .venv/bin/python bench/nearby.py [--n 1000000] [--keep] [--reuse]
 
 1. Creates a SEPARATE database (default `buurtplek_bench`) on the DATABASE_URL server, applies every
    migration, loads the gemeenten, and loads N synthetic places spread like the population (each
@@ -358,7 +358,7 @@ def main() -> None:
 
     raw = os.environ.get("DATABASE_URL")
     if not raw:
-        raise SystemExit("Set DATABASE_URL (e.g. DATABASE_URL=$(scripts/pg.sh url)).")
+        raise SystemExit("Set DATABASE_URL (e.g. DATABASE_URL=$(scripts/pg.sh owner-url)).")
     server = make_url(raw)
     if server.host not in ("127.0.0.1", "localhost", None):
         raise SystemExit("This benchmark only talks to 127.0.0.1.")
