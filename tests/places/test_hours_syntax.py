@@ -97,3 +97,29 @@ def test_easter_ranges_stay_within_their_year():
 def test_partial_rules():
     rules = syntax.parse_rules("24/7; 12:00-14:00 off; Su off; 00:23-00:42 unknown")
     assert [syntax.is_partial(r, i) for i, r in enumerate(rules)] == [False, True, False, True]
+
+
+# --- Hostile input: never an exception, always a state or a message ---------------------------------------
+
+from datetime import datetime  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from webapp.places import hours  # noqa: E402
+
+_PIECES = ["Mo", "Tu-Fr", "Su[-1]", "PH", "SH", "PH +1 day", "easter", "Apr 02", "week 05", "2026", "Jan-Mar",
+           "10:00", "-", "+", "18:00+", "sunrise", "(sunset+01:00)", ",", ", ", ";", " || ", " ", "off", "open",
+           "unknown", '"x"', '"', "24/7", ":", "/2", "[", "]", "\u2013", "28:00", "99:99"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=60), st.lists(st.sampled_from(_PIECES), max_size=14).map("".join)))
+def test_any_text_gives_a_state_or_a_message(app, value):
+    with app.test_request_context():
+        message = hours.problem(value)
+        assert message is None or (isinstance(message, str) and message)
+        moment = datetime(2026, 4, 3, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+        assert hours.state_at(value, moment, coords=(52.09, 5.12)) in ("open", "closed", "unknown")
+        assert isinstance(hours.describe(value, moment), str)
+        assert isinstance(hours.week_schedule(value, moment), list)
