@@ -176,3 +176,56 @@ def test_parallel_confirmations_of_one_provisional_approval(app, make_user, make
     db.session.expire_all()
     assert db.session.get(m.GrantRound, grant_round.id).committed_cents == 200_000
     assert db.session.get(m.GrantApplication, application_id).status == m.APPROVED
+
+
+@pytest.mark.committed
+def test_parallel_proposals_and_confirmations_of_money_settings(app, make_user, make_round):
+    """Eight staff members propose at once: one proposal waits, the rest are told one is waiting. Then
+    eight others confirm it at once: it is applied exactly once, and only by someone else."""
+    from webapp.accounts.models import Role
+    from webapp.grants import settings_changes
+
+    staff_ids = [make_user(f"Medewerker {i}", Role.STAFF, "GM0363").id for i in range(9)]
+    grant_round = make_round(by=db.session.get(User, staff_ids[0]))
+    round_id = grant_round.id
+
+    def propose(user_id, budget):
+        def job():
+            r = db.session.get(m.GrantRound, round_id)
+            data = {key: getattr(r, key) for key in svc.ROUND_FIELDS}
+            svc.update_round(db.session.get(User, user_id), r, {**data, "budget_cents": budget})
+            return "proposed"
+        return job
+
+    def confirm(user_id, change_id):
+        def job():
+            settings_changes.confirm(db.session.get(User, user_id), db.session.get(m.GrantRoundChange, change_id))
+            return "confirmed"
+        return job
+
+    def guarded(job):
+        def run():
+            try:
+                return job()
+            except svc.Forbidden:
+                return "forbidden"
+            except svc.GrantError as exc:
+                return f"refused: {exc}"
+        return run
+
+    proposals = _run_in_threads(app, [(uid, guarded(propose(uid, 5_000_000 + i))) for i, uid in enumerate(staff_ids[:8])])
+    assert sorted(v for v in proposals.values() if v == "proposed") == ["proposed"], proposals
+    assert all(v == "proposed" or "wacht al een wijziging" in v for v in proposals.values()), proposals
+    db.session.expire_all()
+    change = settings_changes.pending_change(db.session.get(m.GrantRound, round_id))
+    proposer = change.proposed_by_id
+    confirmers = [uid for uid in staff_ids if uid != proposer][:7] + [proposer]
+    outcomes = _run_in_threads(app, [(uid, guarded(confirm(uid, change.id))) for uid in confirmers])
+    assert list(outcomes.values()).count("confirmed") == 1, outcomes
+    assert outcomes[proposer] == "forbidden"
+    db.session.expire_all()
+    change = db.session.get(m.GrantRoundChange, change.id)
+    assert change.status == m.CHANGE_CONFIRMED and change.decided_by_id != proposer
+    assert db.session.get(m.GrantRound, round_id).budget_cents == change.new_values["budget_cents"]
+    assert db.session.scalar(select(func.count()).select_from(m.GrantAuditEntry).where(
+        m.GrantAuditEntry.round_id == round_id, m.GrantAuditEntry.action == "round_change_confirmed")) == 2  # + creation
