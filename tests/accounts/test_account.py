@@ -10,7 +10,7 @@ from tests.accounts.helpers import mails_to, text
 from tests.fixtures.users import PASSWORD
 from webapp.accounts import services
 from webapp.accounts.export import register_exporter, _EXPORTERS
-from webapp.accounts.models import RoleGrant, User
+from webapp.accounts.models import RoleGrant, User, UserSession
 from webapp.extensions import db
 
 NEW = "mijn nieuwe wachtwoord"
@@ -20,13 +20,15 @@ STATE_CHANGING = [
     ("/account/wachtwoord", {"pw-current_password": PASSWORD, "pw-new_password": NEW}),
     ("/account/verwijderen", {"password": PASSWORD, "understood": "y"}),
     ("/account/email", {"em-new_email": "ander@example.org", "em-password": PASSWORD}),
+    ("/account/overal-uitloggen", {}),
 ]
 
 
 def snapshot(user):
     db.session.refresh(user)
+    sessions = db.session.scalars(select(UserSession.id).where(UserSession.user_id == user.id)).all()
     return (user.display_name, user.email, user.password_hash, user.session_version, user.deleted_at,
-            user.preferred_locale, sorted((g.role, g.gemeente_code) for g in user.roles))
+            user.preferred_locale, sorted((g.role, g.gemeente_code) for g in user.roles), sorted(sessions))
 
 
 @pytest.mark.parametrize("url, data", STATE_CHANGING)
@@ -48,6 +50,7 @@ def test_anonymous_get_is_sent_to_login(client, url):
 def test_a_user_only_ever_changes_their_own_account(client, make_user, login, url, data):
     """There is no way to name another account: logged in as B, B's row changes and A's never does."""
     a, b = make_user(), make_user()
+    login(client.application.test_client(), a)  # A is logged in elsewhere: that session must stay too
     before_a = snapshot(a)
     login(client, b)
     client.post(url, data=data)
