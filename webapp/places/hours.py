@@ -60,17 +60,23 @@ def _library(text: str, coords: Coords = NL_CENTRE, country: str | None = None) 
     return opening_hours.OpeningHours(text, timezone=TZ, country=country, coords=coords, max_interval_days=370)
 
 
-def _explain(text: str, error: Exception) -> str:
+def _explain(text: str, error: str) -> str:
     """Why the value cannot be read, in plain Dutch, with the way to write it."""
-    if re.search(r"\b\d{1,2}\.\d{2}\b", text):
+    position = re.search(r"--> \d+:(\d+)", error)
+    column = int(position.group(1)) if position else None
+
+    def near_error(pattern: str, flags: int = 0) -> bool:
+        # Only a hint about the place where reading stopped ("week 01-05" elsewhere is fine).
+        return any(column is None or (match.start() <= column + 2 and match.end() >= column - 2)
+                   for match in re.finditer(pattern, text, flags))
+
+    if near_error(r"\b\d{1,2}\.\d{2}\b"):
         return _("Schrijf tijden met een dubbele punt, zoals 10:00 (niet 10.00).")
-    if re.search(r"\d\s*(am|pm|a\.m\.|p\.m\.)", text, re.IGNORECASE):
+    if near_error(r"\d(?::\d{2})?\s*(am|pm|a\.m\.|p\.m\.)", re.IGNORECASE):
         return _("Schrijf tijden op de 24-uursklok, zoals 14:00 (niet 2 pm).")
-    if re.search(r"(?<![:\d])\d{1,2}\s*-\s*\d{1,2}(?![:\d])", text):
+    if near_error(r"(?<![:\d])\d{1,2}\s*-\s*\d{1,2}(?![:\d])"):
         return _("Schrijf tijden met minuten, zoals 10:00-12:00 (niet 10-12).")
-    position = re.search(r"--> \d+:(\d+)", str(error))
-    if position:
-        column = int(position.group(1))
+    if column is not None:
         word = _word_at(text, column - 1)
         if word:
             return _("\u201c%(word)s\u201d kennen we niet. Gebruik Mo Tu We Th Fr Sa Su voor de dagen, "
@@ -101,37 +107,58 @@ def _word_at(text: str, index: int) -> str | None:
     return None if word in _KNOWN_WORDS else word
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """Why a value cannot be used; cached like a success, the message is made in the reader's language."""
+    reason: str             # "school_holidays", "empty" or "syntax"
+    error: str = ""         # the library's error (with the position) for "syntax"
+
+
 @lru_cache(maxsize=4096)
-def _prepare(text: str) -> Prepared:
+def _prepare(text: str) -> Prepared | _Failure:
     rules = syntax.parse_rules(text)
     if any(re.search(r"\bSH\b", r.selectors) for r in rules):
-        raise OpeningHoursError(_(
-            "Schoolvakanties (SH) kunnen we niet uitrekenen: die verschillen per regio. "
-            "Schrijf de data uit, bijvoorbeeld \u201cJul 18-Aug 30 off\u201d."))
+        return _Failure("school_holidays")
     rules = syntax.expand_open_ends(rules)
     groups = tuple(tuple(g) for g in syntax.fallback_groups(rules))
     if not groups:
-        raise OpeningHoursError(_("Deze openingstijden zijn leeg."))
+        return _Failure("empty")
     for group in groups:
         try:
             # Check the syntax with the library's own calendar, so PH, PH +1 day etc. are checked too.
             _library(syntax.to_text(list(group)), NL_CENTRE, COUNTRY)
         except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
-            raise OpeningHoursError(_explain(text, exc)) from exc
+            try:  # the position in the text as written (the rewrites may have moved it)
+                _library(text, NL_CENTRE, COUNTRY)
+            except (opening_hours.ParserError, SyntaxError, ValueError) as original:
+                exc = original
+            return _Failure("syntax", str(exc))
     uses_holidays = any(syntax.uses_holidays(list(g)) for g in groups)
     per_day = uses_holidays or any(syntax.uses_easter(list(g)) or syntax.uses_variable_times(list(g))
                                    for g in groups)
     return Prepared(text, groups, uses_holidays, per_day)
 
 
+def _message(failure: _Failure, text: str) -> str:
+    if failure.reason == "school_holidays":
+        return _("Schoolvakanties (SH) kunnen we niet uitrekenen: die verschillen per regio. "
+                 "Schrijf de data uit, bijvoorbeeld \u201cJul 18-Aug 30 off\u201d.")
+    if failure.reason == "empty":
+        return _("Deze openingstijden zijn leeg.")
+    return _explain(text, failure.error)
+
+
 def parse(text: str, coords: Coords | None = None) -> Prepared:
-    """The checked value (cached: the same strings come back on every search). Raises OpeningHoursError."""
+    """The checked value (cached: the same strings come back on every search). Raises OpeningHoursError
+    with a plain-Dutch message. `coords` does not change how a value is read (only how it is evaluated)."""
+    text = text.strip()
     try:
-        return _prepare(text.strip())
-    except OpeningHoursError:
-        raise
+        prepared = _prepare(text)
     except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
-        raise OpeningHoursError(_explain(text, exc)) from exc
+        raise OpeningHoursError(_explain(text, str(exc))) from exc
+    if isinstance(prepared, _Failure):
+        raise OpeningHoursError(_message(prepared, text))
+    return prepared
 
 
 def is_valid(text: str) -> bool:
