@@ -29,6 +29,8 @@ def test_staff_who_left_the_initiative_cannot_approve_its_application(client, lo
                                                                       grant_round, initiative, make_application):
     application = make_application(owner, grant_round, initiative, 30_000)
     login(client, former_owner)
+    page = client.get(f"/startbijdragen/aanvraag/{application.id}").get_data(as_text=True)
+    assert "in de afgelopen 12 maanden mede-beheerder" in page and "Besluit opslaan" not in page
     before = snapshot()
     response = client.post(f"/startbijdragen/aanvraag/{application.id}/besluit",
                            data={"decision": "approve", "reason": "Prima."})
