@@ -349,3 +349,23 @@ def test_hostile_api_parameters_are_a_4xx_in_dutch(app, client):
     assert operations >= 8
     assert sweep.server_errors == []
     assert sweep.english == []
+
+
+HOSTILE_QUERY = {"next": "/\r\nSet-Cookie: x=1", "initiatief": str(2**31), "stadsdeel": HUGE, "status": "onbekend",
+                 "view": "onbekend", "lat": "NaN", "lon": "1e999", "gemeente": "GM99999", "radius": "-1",
+                 "limit": HUGE, "open_at": "9999-12-31T23:59-14:00", "from": "9999-11-01", "to": "0001-01-01",
+                 "theme": "social", "themes": "social", "category": "onbekend", "page": HUGE, "q": LONG}
+
+
+def test_hostile_query_strings_on_every_page_never_5xx(app, world_clients):
+    """Every crawled page with ids above 2^31, NaN, year 1 and 9999, CR/LF in next and unknown choices."""
+    world, clients = world_clients
+    sweep = Sweep(app)
+    pages = _pages(app, clients, world)
+    for kind, url, _html in pages:
+        joiner = "&" if "?" in url else "?"
+        sweep.send(clients[kind], "GET", url + joiner + urlencode(HOSTILE_QUERY), f"{kind} GET {url} hostile query",
+                   refusal_expected=False)
+    assert len(pages) >= 40
+    assert sweep.server_errors == []
+    assert sweep.english == []

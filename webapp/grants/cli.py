@@ -39,7 +39,9 @@ def remind(within_days: int = 2) -> int:
     from webapp.mail.services import queue_mail_to_user
 
     mails = 0
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    from webapp.urls import public_base
+
+    base = public_base()
     for code, applications in due_applications(within_days).items():
         today = svc.local_today()
         lines = []

@@ -532,9 +532,9 @@ def _notify_applicant(application: GrantApplication, subject: str, body: str, ki
 
 
 def _application_url(application: GrantApplication) -> str:
-    from flask import current_app
+    from webapp.urls import absolute_url
 
-    return f"{current_app.config.get('PUBLIC_URL', '').rstrip('/')}/startbijdragen/aanvraag/{application.id}"
+    return absolute_url("grants.application_page", application_id=application.id)
 
 
 def _earlier_applications(application: GrantApplication) -> bool:

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -47,7 +47,9 @@ def place_url(place) -> str:
 
 
 def public_url(path: str) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+    from webapp.urls import absolute_path
+
+    return absolute_path(path)
 
 
 def qr_svg(url: str, label: str) -> Markup:

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import opening_hours as _oh
-from flask import current_app, has_request_context
+from flask import has_request_context
 from flask_babel import gettext as _babel_gettext
 from geoalchemy2 import Geography
 from geoalchemy2.elements import WKTElement, _SpatialElement
@@ -281,7 +281,9 @@ def handlers_of(subject) -> list[User]:
 def _notify(users, subject_line: str, body: str, kind: str, link: str | None = None) -> None:
     """Mail each user once; `link` (a path) is added as a full address."""
     if link:
-        body = f"{body}\n\n{current_app.config.get('PUBLIC_URL', '').rstrip('/')}{link}"
+        from webapp.urls import absolute_path
+
+        body = f"{body}\n\n{absolute_path(link)}"
     seen = set()
     for user in users:
         if user is None or user.id in seen:
