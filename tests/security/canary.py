@@ -65,6 +65,8 @@ NOT_FREE_TEXT: dict[str, str] = {
     "places.email": "an e-mail address, validated",
     "places.opening_hours": "OpenStreetMap opening_hours syntax, parsed and refused when invalid",
     "places.attribute_meta": "source and date per attribute, set by the app",
+    "places.osm_tags": "OpenStreetMap tags from an import file (command line); only written back into the export",
+    "places.osm_values": "our field values as the OpenStreetMap import read them, set by the app",
     "places.languages": "choices from a fixed list",
     "places.audience": "choices from a fixed list",
     "places.activities": "choices from a fixed list",

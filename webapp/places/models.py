@@ -46,6 +46,11 @@ class Place(db.Model):
     osm_id: Mapped[str | None] = mapped_column(String(40), unique=True)  # e.g. "node/123456"
     # Per attribute: {"source": "owner|osm|resident|import", "checked": "YYYY-MM-DD"}
     attribute_meta: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # OpenStreetMap import (webapp/places/osm.py): every tag as read, unchanged, and our field values as the
+    # import read them from those tags. Export writes each tag unchanged unless the field it maps to now
+    # differs from the value read (a person edited it). NULL = not imported from OSM.
+    osm_tags: Mapped[dict[str, str] | None] = mapped_column(JSONB)
+    osm_values: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     attributes_confirmed_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
