@@ -369,3 +369,14 @@ def test_hostile_query_strings_on_every_page_never_5xx(app, world_clients):
     assert len(pages) >= 40
     assert sweep.server_errors == []
     assert sweep.english == []
+
+
+def test_absolute_links_never_take_the_request_host(app):
+    """webapp.urls builds every absolute link (API, feeds, posters, QR codes, mails) from PUBLIC_URL."""
+    from webapp.mail.services import public_link
+    from webapp.urls import absolute_url
+
+    public = app.config["PUBLIC_URL"].rstrip("/")
+    with app.test_request_context("/", base_url="http://evil.example/", headers={"X-Forwarded-Host": "evil.example"}):
+        assert absolute_url("places.detail", place_id=5) == f"{public}/plekken/5"
+        assert public_link("initiatives.detail", initiative_id=7) == f"{public}/initiatieven/7"
