@@ -213,6 +213,7 @@ def test_new_round_opens_only_after_a_second_staff_member_confirms(client, login
     assert svc.round_state(grant_round) == "pending"
     assert grant_round not in svc.open_rounds({"GM0363"})
     assert _round_actions(grant_round.id) == ["round_created", "round_change_proposed"]
+    assert grant_round.id not in [item["round"].id for item in svc.public_overview("GM0363")]  # budget not agreed
     application = svc.save_draft(owner, grant_round, initiative, application_data(10_000))
     db.session.commit()
     with pytest.raises(svc.GrantError, match="nog niet open"):

@@ -1086,6 +1086,8 @@ def public_overview(gemeente_code: str) -> list[dict[str, Any]]:
     """Every round of a gemeente with its totals and its granted startbijdragen. No personal data."""
     result = []
     for grant_round in rounds_of(gemeente_code):
+        if not grant_round.settings_confirmed:  # its budget is not agreed yet (settings_changes)
+            continue
         grants = db.session.scalars(select(GrantApplication).where(
             GrantApplication.round_id == grant_round.id, GrantApplication.status.in_(m.GRANTED_STATUSES))
             .order_by(GrantApplication.decided_at, GrantApplication.id)).unique()
