@@ -38,6 +38,7 @@ db: venv translations
 	@DATABASE_URL="$(DB_URL)" MIGRATION_DATABASE_URL="$(OWNER_URL)" $(FLASK) db upgrade heads
 	@DATABASE_URL="$(OWNER_URL)" $(FLASK) areas load data/gemeenten-2023.geojson
 	@DATABASE_URL="$(OWNER_URL)" $(FLASK) areas load-districts data/amsterdam-stadsdelen.geojson --gemeente GM0363
+	@DATABASE_URL="$(OWNER_URL)" $(FLASK) insight load-buurten data/utrecht-buurten.geojson --gemeente GM0344
 
 demo: db
 	@DATABASE_URL="$(OWNER_URL)" $(FLASK) demo load

@@ -28,7 +28,7 @@ from webapp.db_roles import app_role_for
 from webapp.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_TABLES = {"gemeenten", "districts", "alembic_version", "spatial_ref_sys"}
+REFERENCE_TABLES = {"gemeenten", "districts", "buurten", "alembic_version", "spatial_ref_sys"}
 
 pytest_plugins = ["tests.fixtures.users", "tests.fixtures.browser"]
 
@@ -94,10 +94,12 @@ def app(database_url):
         from flask_migrate import upgrade
 
         from webapp.areas import services as areas
+        from webapp.insight import services as insight
 
         upgrade(revision="heads")
         areas.load_gemeenten(ROOT / "data" / "gemeenten-2023.geojson")
         areas.load_districts(ROOT / "data" / "amsterdam-stadsdelen.geojson", "GM0363")
+        insight.load_buurten(ROOT / "data" / "utrecht-buurten.geojson", "GM0344")
         role = app_role_for(os.environ["DATABASE_URL"], database_url)
         if role:
             from webapp.db_roles import grant_app_role

@@ -11,7 +11,7 @@ from webapp.config import Config
 
 # Domain packages, in dependency order. Each has a `blueprint.py` with `bp` (and optionally
 # `api_bp`) and may have `cli.py` with `register(app)`.
-DOMAINS = ["areas", "accounts", "mail", "places", "stewardship", "initiatives", "grants"]
+DOMAINS = ["areas", "accounts", "mail", "places", "stewardship", "initiatives", "grants", "insight"]
 
 
 def create_app(config: Config | None = None) -> Flask:

@@ -64,6 +64,7 @@ class Config:
         self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "Buurtplek <noreply@buurtplek.example>")
         self.SMTP_URL = os.environ.get("SMTP_URL", "")
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        self.INSIGHT_WALK_REACH_M = int(os.environ.get("INSIGHT_WALK_REACH_M", "800"))  # 10 minutes' walk
         self.GRANTS_QUICK_LANE_CEILING_CENTS = int(os.environ.get("GRANTS_QUICK_LANE_CEILING_CENTS", "25000"))
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
         self.SESSION_COOKIE_HTTPONLY = True
