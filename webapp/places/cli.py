@@ -1,4 +1,4 @@
-"""`flask places import FILE` / `flask places export`: OpenStreetMap-tagged GeoJSON in and out."""
+"""`flask places import FILE` / `flask places export`: OpenStreetMap data in, OpenStreetMap-tagged GeoJSON out."""
 from __future__ import annotations
 
 import json
@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from webapp.extensions import db
 from webapp.places import osm
 from webapp.places.models import Place
+from webapp.places.osm_readers import FORMATS
 from webapp.places.search import public_filter
 
-places_cli = AppGroup("places", help="Meeting places: import from and export to OpenStreetMap-tagged GeoJSON.")
+places_cli = AppGroup("places", help="Meeting places: import from OpenStreetMap data, export OSM-tagged GeoJSON.")
 
 
 @places_cli.command("import")
@@ -24,12 +25,18 @@ places_cli = AppGroup("places", help="Meeting places: import from and export to 
               help="Status of NEW places (existing places keep theirs).")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
 def import_command(file: Path, status: str, dry_run: bool) -> None:
-    """Create or update places by OSM id from GeoJSON whose properties are OSM tags (e.g. an Overpass export)."""
+    """Create or update places by OSM id from FILE: GeoJSON with OSM tags as properties, Overpass JSON,
+    OSM XML (.osm, .osm.gz, .osm.bz2) or PBF (.osm.pbf). The format is read from the file's content."""
     try:
-        features = osm.read_features(file)
+        fmt, features_iter = osm.iter_features(file)
+        with click.progressbar(features_iter, label=f"Reading {FORMATS[fmt]}", show_pos=True,
+                               file=sys.stderr) as bar:
+            features = list(bar)
     except osm.ImportError_ as exc:
         raise click.ClickException(str(exc)) from exc
-    report = osm.import_features(features, status=status, dry_run=dry_run)
+    with click.progressbar(length=len(features), label="Importing", show_pos=True, show_eta=True,
+                           file=sys.stderr) as bar:
+        report = osm.import_features(features, status=status, dry_run=dry_run, progress=bar.update)
     prefix = "(dry run) " if dry_run else ""
     click.echo(f"{prefix}{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
                f"{len(report.skipped)} skipped")
