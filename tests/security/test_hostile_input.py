@@ -341,7 +341,8 @@ HOSTILE_QUERY = {"next": "/\r\nSet-Cookie: x=1", "initiatief": str(2**31), "stad
 
 
 def test_hostile_query_strings_and_deep_json_never_5xx(app, world_clients):
-    """Every crawled page with ids above 2^31, NaN, year 1 and 9999, CR/LF in next and unknown choices; JSON
+    """Every crawled page with ids above 2^31, NaN, year 1 and 9999, CR/LF in next and unknown choices;
+    ?initiatief= and ?stadsdeel= ids that cannot exist (404 and "all districts"); JSON
     nested 1,000 deep to the JSON API (400) and to HTML form routes (415), saving nothing."""
     world, clients = world_clients
     sweep = Sweep(app)
@@ -351,6 +352,16 @@ def test_hostile_query_strings_and_deep_json_never_5xx(app, world_clients):
         sweep.send(clients[kind], "GET", url + joiner + urlencode(HOSTILE_QUERY), f"{kind} GET {url} hostile query",
                    refusal_expected=False)
     assert len(pages) >= 40
+
+    # Ids in query strings: above 2^31 - 1 (or not ASCII digits) they cannot exist.
+    applicant = clients.get("initiative_owner") or clients["resident"]
+    for value in (str(2**31), HUGE, "\u00b2", "-1"):
+        apply = sweep.send(applicant, "GET", f"/startbijdragen/regeling/{world.round}/aanvragen?"
+                           + urlencode({"initiatief": value}), f"apply initiatief={value}", refusal_expected=False)
+        assert apply.status_code == 404, value
+        queue = sweep.send(clients["staff"], "GET", f"/startbijdragen/regeling/{world.round}/wachtrij?"
+                           + urlencode({"stadsdeel": value}), f"queue stadsdeel={value}", refusal_expected=False)
+        assert queue.status_code == 200, value
 
     deep = "[" * 1000 + "]" * 1000
     staff = clients.get("staff") or clients["anonymous"]
