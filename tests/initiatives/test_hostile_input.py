@@ -237,3 +237,18 @@ def test_api_feeds_and_posters_use_public_url_not_the_host_header(app, client, m
     assert listing.get_json()["features"][0]["properties"]["url"] == props["url"]
     assert f"{public}/initiatieven/{initiative.id}" in ics.get_data(as_text=True).replace("\r\n ", "")
     assert f"{public}/initiatieven/{initiative.id}" in poster.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("title", ["Koffie\x00ochtend", "Koffie\x1b[31mochtend", "Koffie\x7f"])
+def test_control_characters_are_a_400_in_dutch_and_save_nothing(client, login, make_user, make_place, title):
+    """PostgreSQL refuses NUL in text: before, the title reached the database and the answer was a 500."""
+    place = make_place()
+    login(client, make_user())
+    before = _count(Initiative)
+    response = client.post("/initiatieven/nieuw", headers=NL, data={**BASE, "title": title,
+                                                                     "place_ids": [str(place.id)]})
+    assert response.status_code == 400
+    assert "onzichtbaar stuurteken" in response.get_data(as_text=True)
+    assert _count(Initiative) == before
+    api = client.get("/api/v1/initiatives?theme=%00", headers=NL)
+    assert api.status_code == 400 and "stuurteken" in api.get_json()["error"]["message"]
