@@ -1,0 +1,60 @@
+"""Every URL rule of insight: the page per gemeente with its downloads, "Hoe voelde het?", owners' figures,
+moderation. Also the account data download's part for check-ins."""
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+from flask import Blueprint
+from flask_babel import format_date
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+
+from webapp.accounts.export import register_exporter
+from webapp.extensions import limiter
+from webapp.i18n import _locale_code
+from webapp.insight import routes, services
+
+bp = Blueprint("insight", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/insight")
+
+
+def _user_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+bp.add_url_rule("/inzicht/<gemeente_code>", "gemeente", routes.gemeente_page)
+bp.add_url_rule("/inzicht/<gemeente_code>/buurten.csv", "gemeente_csv", routes.gemeente_csv)
+bp.add_url_rule("/inzicht/<gemeente_code>/buurten.geojson", "gemeente_geojson", routes.gemeente_geojson)
+bp.add_url_rule("/plekken/<int:place_id>/hoe-voelde-het", "checkin",
+                limiter.limit("30 per hour", key_func=_user_key, methods=["POST"])(login_required(routes.checkin)),
+                methods=["GET", "POST"])
+bp.add_url_rule("/inzicht/plek/<int:place_id>", "place_figures", login_required(routes.place_figures))
+bp.add_url_rule("/inzicht/<gemeente_code>/antwoorden-verwijderen", "remove_checkins",
+                login_required(routes.remove_checkins), methods=["GET", "POST"])
+
+
+def _number(value: float) -> str:
+    return format_decimal(value, format="0.0", locale=_locale_code())
+
+
+def _int(value: int) -> str:
+    return format_decimal(value, format="#,##0", locale=_locale_code())
+
+
+def _percent(share: float) -> str:
+    """Whole percents; a share above 0 never shows as 0 % (it is not "none")."""
+    value = round(share * 100)
+    text = format_decimal(value if value or not share else 1, format="#,##0", locale=_locale_code())
+    return ("< " if share and not value else "") + text + " %"
+
+
+def _month(value) -> str:
+    return format_date(value, "MMMM yyyy")
+
+
+@bp.app_context_processor
+def _insight_helpers():
+    return {"insight_place_panel": routes.place_panel_context, "insight_number": _number, "insight_int": _int,
+            "insight_percent": _percent, "insight_month": _month}
+
+
+register_exporter("welcome_checkins", services.export_checkins)
