@@ -123,3 +123,14 @@ def test_cli_picks_the_reader_by_content(app, tmp_path):
     assert again.exit_code == 0 and "Reading GeoJSON" in again.output
     assert "0 created, 0 updated, 5 unchanged" in again.output
     assert len(json.loads(out.read_text())["features"]) == 5
+
+
+def test_an_object_twice_in_a_file_is_one_place(app, monkeypatch):
+    monkeypatch.setattr(osm, "BATCH", 2)
+    feature = osm.read_features(OVERPASS)[0]
+    moved = json.loads(json.dumps(feature))
+    moved["geometry"]["coordinates"] = [4.9020, 52.3710]
+    report = osm.import_features([feature, feature, osm.read_features(OVERPASS)[1], moved])
+    assert (report.created, report.updated, report.unchanged) == (2, 1, 1)
+    place, point = located(feature["id"])
+    assert (round(point.x, 4), round(point.y, 4)) == (4.9020, 52.3710) and place.wheelchair == "yes"

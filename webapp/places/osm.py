@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from shapely.geometry import shape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from webapp.extensions import db
 from webapp.i18n import local_today
@@ -208,9 +208,9 @@ def values_from_tags(tags: dict[str, str], warnings: list[str]) -> dict[str, Any
 
 def _current(place: Place, fieldname: str) -> Any:
     value = getattr(place, fieldname)
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return FIELD_DEFAULTS[fieldname] if value is None and FIELD_DEFAULTS[fieldname] == "" else value
+    if value is None:       # not set yet (a new, unflushed place) or unknown
+        value = FIELD_DEFAULTS[fieldname]
+    return list(value) if isinstance(value, (list, tuple)) else value
 
 
 def _write_field(tags: dict[str, str], original: dict[str, str], fieldname: str, value: Any) -> None:
@@ -359,60 +359,119 @@ def _merge(place: Place, values: dict[str, Any], read: dict[str, Any], label: st
     return merged
 
 
+BATCH = 500   # objects per database round trip (gemeente lookup, existing places)
+
+GEMEENTE_CODES_SQL = text("""
+    SELECT p.n, g.code
+    FROM unnest(CAST(:xs AS float8[]), CAST(:ys AS float8[])) WITH ORDINALITY AS p(x, y, n)
+    LEFT JOIN LATERAL (SELECT code FROM gemeenten
+                       WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(p.x, p.y), 4326)) LIMIT 1) g ON true
+""")
+
+
+def _gemeente_codes(points: list) -> list[str | None]:
+    """The gemeente code at each point (None outside the Netherlands): one query for the batch."""
+    rows = db.session.execute(GEMEENTE_CODES_SQL, {"xs": [p.x for p in points], "ys": [p.y for p in points]})
+    codes = dict(rows.all())
+    return [codes.get(n) for n in range(1, len(points) + 1)]
+
+
+@dataclass
+class _Candidate:
+    label: str
+    osm_id: str
+    tags: dict[str, str]
+    point: Any
+    warnings: list[str]
+
+
+def _candidate(number: int, feature: Any, report: ImportReport) -> _Candidate | None:
+    """Check one feature; None (with the reason in report.skipped) when it cannot become a place."""
+    if not isinstance(feature, dict):
+        report.skipped.append(f"feature {number}: not a GeoJSON feature")
+        return None
+    osm_id = _osm_id(feature)
+    label = osm_id or f"feature {number}"
+    warnings: list[str] = []
+    tags = _tags(feature, warnings)
+    if osm_id is None:
+        report.skipped.append(f"{label}: no OSM id (node/123, way/123 or relation/123)")
+        return None
+    if not (tags.get("name") or "").strip():
+        report.skipped.append(f"{label}: no name")
+        return None
+    if category_from_tags(tags) is None:
+        report.skipped.append(f"{label} ({tags['name']}): no known category tag (e.g. amenity=community_centre)")
+        return None
+    try:
+        pt = point_of(shape(feature.get("geometry") or {}))
+        if pt.is_empty or not (-180 <= pt.x <= 180 and -90 <= pt.y <= 90):
+            raise ValueError("outside the world")
+    except Exception:
+        report.skipped.append(f"{label} ({tags['name']}): no usable geometry")
+        return None
+    return _Candidate(label, osm_id, tags, pt, warnings)
+
+
 def import_features(features: Iterable[dict], status: str = "proposed", dry_run: bool = False,
                     progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Create or update places by OSM id. One transaction; the caller's session is committed here."""
-    from webapp.areas.services import gemeente_at
-
+    """Create or update places by OSM id. One transaction; the caller's session is committed here.
+    `progress(n)` is called as objects are done (for a progress bar)."""
     report = ImportReport()
     today = local_today().isoformat()
-    for number, feature in enumerate(features, start=1):
+    batch: list[_Candidate] = []
+    with db.session.no_autoflush:
+        for number, feature in enumerate(features, start=1):
+            candidate = _candidate(number, feature, report)
+            if candidate is None:
+                if progress is not None:
+                    progress(1)
+                continue
+            batch.append(candidate)
+            if len(batch) >= BATCH:
+                _import_batch(batch, status, today, report, progress)
+                batch = []
+        if batch:
+            _import_batch(batch, status, today, report, progress)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    log.info("OSM import: %s created, %s updated, %s unchanged, %s skipped", report.created, report.updated,
+             report.unchanged, len(report.skipped))
+    return report
+
+
+def _import_batch(batch: list[_Candidate], status: str, today: str, report: ImportReport,
+                  progress: Callable[[int], None] | None) -> None:
+    codes = _gemeente_codes([c.point for c in batch])
+    existing = {place.osm_id: (place, x, y) for place, x, y in db.session.execute(
+        select(Place, func.ST_X(Place.location), func.ST_Y(Place.location))
+        .where(Place.osm_id.in_([c.osm_id for c in batch])))}
+    for candidate, code in zip(batch, codes):
         if progress is not None:
             progress(1)
-        if not isinstance(feature, dict):
-            report.skipped.append(f"feature {number}: not a GeoJSON feature")
-            continue
-        osm_id = _osm_id(feature)
-        label = osm_id or f"feature {number}"
-        warnings: list[str] = []
-        tags = _tags(feature, warnings)
-        if osm_id is None:
-            report.skipped.append(f"{label}: no OSM id (node/123, way/123 or relation/123)")
-            continue
-        if not (tags.get("name") or "").strip():
-            report.skipped.append(f"{label}: no name")
-            continue
-        category = category_from_tags(tags)
-        if category is None:
-            report.skipped.append(f"{label} ({tags['name']}): no known category tag (e.g. amenity=community_centre)")
-            continue
-        try:
-            geom = shape(feature.get("geometry") or {})
-            pt = point_of(geom)
-            if pt.is_empty or not (-180 <= pt.x <= 180 and -90 <= pt.y <= 90):
-                raise ValueError("outside the world")
-        except Exception:
-            report.skipped.append(f"{label} ({tags['name']}): no usable geometry")
-            continue
-        gemeente = gemeente_at(pt.x, pt.y)
-        if gemeente is None:
+        label, tags, pt = candidate.label, candidate.tags, candidate.point
+        if code is None:
             report.skipped.append(f"{label} ({tags['name']}): not inside a Dutch gemeente")
             continue
+        warnings = candidate.warnings
         values = values_from_tags(tags, warnings)
         report.warnings.extend(f"{label}: {w}" for w in warnings)
-        values["category"] = category
+        values["category"] = category_from_tags(tags)
         values["name"] = values["name"][:TEXT_LIMITS["name"]]
         read = FIELD_DEFAULTS | values       # what the import read, to tell an edit from OSM's value later
-        values["gemeente_code"] = gemeente.code
-        place = db.session.scalars(select(Place).where(Place.osm_id == osm_id)).first()
+        values["gemeente_code"] = code
         meta = {attr: {"source": "osm", "checked": today} for attr in ATTRIBUTE_TAGS if attr in values}
         location = f"SRID=4326;POINT({pt.x} {pt.y})"
-        if place is None:
-            place = Place(osm_id=osm_id, status=status, location=location, attribute_meta=meta,
+        if candidate.osm_id not in existing:
+            place = Place(osm_id=candidate.osm_id, status=status, location=location, attribute_meta=meta,
                           osm_tags=tags, osm_values=read, **values)
             db.session.add(place)
+            existing[candidate.osm_id] = (place, pt.x, pt.y)   # the same object twice in one file: update
             report.created += 1
             continue
+        place, x, y = existing[candidate.osm_id]
         values = _merge(place, values, read, label, report.warnings)
         changed = False
         for key, value in values.items():
@@ -420,10 +479,9 @@ def import_features(features: Iterable[dict], status: str = "proposed", dry_run:
             if now != value:
                 setattr(place, key, value)
                 changed = True
-        current = db.session.execute(select(func.ST_X(Place.location), func.ST_Y(Place.location))
-                                     .where(Place.id == place.id)).one()
-        if abs(current[0] - pt.x) > 1e-7 or abs(current[1] - pt.y) > 1e-7:
+        if abs(x - pt.x) > 1e-7 or abs(y - pt.y) > 1e-7:
             place.location = location
+            existing[candidate.osm_id] = (place, pt.x, pt.y)
             changed = True
         tags_changed = place.osm_tags != tags or place.osm_values != read
         place.osm_tags, place.osm_values = tags, read
@@ -436,13 +494,7 @@ def import_features(features: Iterable[dict], status: str = "proposed", dry_run:
             report.updated += 1
         else:
             report.unchanged += 1
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
-    log.info("OSM import: %s created, %s updated, %s unchanged, %s skipped", report.created, report.updated,
-             report.unchanged, len(report.skipped))
-    return report
+    db.session.flush()      # the next batch sees these places (an object twice in a file)
 
 
 def export_collection(places_with_coords) -> dict:
