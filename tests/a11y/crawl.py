@@ -213,6 +213,7 @@ RESOLVERS: dict[object, Callable[[World], object]] = {
     "subject_id": lambda w, v: {"place": w.place, "plek": w.place, "initiative": w.initiative,
                                 "initiatief": w.initiative}.get(v.get("subject_type") or v.get("kind")),
     ("grants", "code"): lambda w: w.gemeente,
+    ("insight", "gemeente_code"): lambda w: "GM0344",  # Utrecht: its buurten are loaded
     # a bare `id` in a domain's blueprint means that domain's main object
     ("places", "id"): lambda w: w.place,
     ("initiatives", "id"): lambda w: w.initiative,

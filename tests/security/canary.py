@@ -118,6 +118,10 @@ NOT_FREE_TEXT: dict[str, str] = {
     "users.email": "an e-mail address, validated",
     "users.password_hash": "an argon2 hash",
     "users.preferred_locale": "a choice from a fixed list",
+    "buurten.code": "a CBS buurtcode (BU + 8 digits), checked by the loader",
+    "buurten.name": "from a CBS-style open-data file an administrator loads (tests/insight: shown as text)",
+    "buurten.gemeente_code": "a gemeente code, checked against the table",
+    "welcome_checkin_guards.key": "an HMAC made by the app",
 }
 REFERENCE_TABLES = {"gemeenten", "districts", "alembic_version", "spatial_ref_sys"}
 

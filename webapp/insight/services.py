@@ -73,7 +73,7 @@ def _inhabitants(value, label: str, report: BuurtLoadReport) -> int:
     return int(value)
 
 
-def load_buurten(path: Path, gemeente_code: str | None = None) -> BuurtLoadReport:
+def load_buurten(path: Path, gemeente_code: str | None = None, commit: bool = True) -> BuurtLoadReport:
     """Create or update buurten from a CBS-style GeoJSON (buurtcode, buurtnaam, aantal_inwoners); a second
     load of the same file changes nothing. The gemeente is the file's `gemeentecode`, else the one in the
     buurtcode (BU0344xxxx is in GM0344). With `gemeente_code` only that gemeente's buurten are loaded."""
@@ -125,7 +125,8 @@ def load_buurten(path: Path, gemeente_code: str | None = None) -> BuurtLoadRepor
             report.inserted += 1
         else:
             report.updated += 1
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return report
 
 
