@@ -134,3 +134,21 @@ def test_an_object_twice_in_a_file_is_one_place(app, monkeypatch):
     assert (report.created, report.updated, report.unchanged) == (2, 1, 1)
     place, point = located(feature["id"])
     assert (round(point.x, 4), round(point.y, 4)) == (4.9020, 52.3710) and place.wheelchair == "yes"
+
+
+def test_malformed_overpass_elements_are_skipped_with_a_reason(app, tmp_path):
+    path = tmp_path / "odd.json"
+    place_tags = {"amenity": "library", "name": "Bieb"}
+    path.write_text(json.dumps({"elements": [
+        "not an element", 7, None,
+        {"type": "node", "id": 1, "lat": "52.37", "lon": 4.9, "tags": place_tags},        # text coordinates
+        {"type": "node", "id": 2, "lat": True, "lon": 4.9, "tags": place_tags},           # not a number
+        {"type": "way", "id": 3, "nodes": [99, 98], "tags": place_tags},                  # nodes not in the file
+        {"type": "area", "id": 4, "tags": place_tags},                                    # not an OSM type
+        {"type": "node", "id": 5, "lat": 52.3702, "lon": 4.9012, "tags": place_tags},     # fine
+    ]}))
+    report = osm.import_features(osm.read_features(path))
+    assert report.created == 1
+    assert sorted(report.skipped) == ["feature 4: no OSM id (node/123, way/123 or relation/123)",
+                                      "node/1 (Bieb): no usable geometry", "node/2 (Bieb): no usable geometry",
+                                      "way/3 (Bieb): no usable geometry"]

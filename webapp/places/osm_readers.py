@@ -129,7 +129,8 @@ def _latlon(item: Any) -> tuple[float, float] | None:
     if not isinstance(item, dict):
         return None
     lat, lon = item.get("lat"), item.get("lon")
-    if isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and -90 <= lat <= 90 and -180 <= lon <= 180:
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon))
+    if numbers and -90 <= lat <= 90 and -180 <= lon <= 180:
         return (float(lon), float(lat))
     return None
 
