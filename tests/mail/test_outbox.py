@@ -252,17 +252,16 @@ def test_dev_outbox_lists_mails_in_dev_mode(app, client):
 
 
 def test_mail_follows_the_recipients_language(app, make_user):
-    """The lock-out mail shows a time: its format proves the mail was written in the user's locale."""
+    """The reset mail (subject and text) is written in the recipient's language, not the request's.
+    (It used the lock-out mail, which went with the lock-out: issue 10, finding 9.)"""
     from webapp.accounts import services as accounts
 
     dutch, english = make_user(), make_user()
     english.preferred_locale = "en"
     for user in (dutch, english):
-        for _ in range(5):
-            accounts.authenticate(user.email, "fout", now=T0)
+        accounts.request_password_reset(user.email, now=T0)
     db.session.commit()
     [nl_mail] = [m for m in db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == dutch.email))]
     [en_mail] = [m for m in db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == english.email))]
-    # 08:15 UTC is 10:15 in Amsterdam (summer time): Dutch "10:15", English "10:15 AM".
-    assert "10:15" in nl_mail.body and "AM" not in nl_mail.body
-    assert "10:15 AM" in en_mail.body or "10:15\u202fAM" in en_mail.body
+    assert nl_mail.subject == "Nieuw wachtwoord kiezen" and "Hallo " in nl_mail.body
+    assert en_mail.subject == "Choose a new password" and "Hallo " not in en_mail.body
