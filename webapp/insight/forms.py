@@ -13,6 +13,10 @@ PICK_ONE = _l("Kies een antwoord van 1 tot en met 5.")
 class ScaleField(RadioField):
     """1 to 5; anything else (missing, 0, 6, text) gets one plain message."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "RadioField"  # forms.html draws a fieldset with a legend for this type
+
     def pre_validate(self, form):
         if self.data not in {value for value, _label in SCALE}:
             raise ValidationError(PICK_ONE)
