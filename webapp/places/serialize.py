@@ -5,13 +5,14 @@ import csv
 import io
 from operator import attrgetter
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import g
 from geoalchemy2.shape import to_shape
 from shapely import wkt as shapely_wkt
 
 from webapp.places import hours
-from webapp.places.attributes import ATTRIBUTE_KEYS
+from webapp.places.attributes import ATTRIBUTE_KEYS, ATTRIBUTES_BY_KEY
 from webapp.places.models import Place
 from webapp.urls import absolute_url
 
@@ -95,62 +96,106 @@ def feature_collection(features: list[dict], **extra) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features, **extra}
 
 
-# --- A11yJSON (https://sozialhelden.github.io/a11yjson/): PlaceInfo = GeoJSON Feature + PlaceProperties.
-# Unknown is left out (A11yJSON: undefined = unknown). 'limited' maps to "partially" for the
-# wheelchair grade and is left out for yes/no facts (it is neither true nor false).
+# --- A11yJSON 31 (https://sozialhelden.github.io/a11yjson/, npm `@sozialhelden/a11yjson`): a PlaceInfo is
+# {geometry, properties} and nothing else at its root (no GeoJSON `type`, no `_id`); every record validates
+# against the package's own schema (scripts/validate_a11yjson.js, tests/places/test_a11yjson.py).
+# Unknown is left out (A11yJSON: undefined = unknown). 'limited' is `partiallyAccessibleWith` / grade
+# "partially" for the wheelchair and left out of yes/no facts (it is neither true nor false). What A11yJSON
+# has no field for goes into `properties.tags` (the standard's place for a source's own fields, string
+# values), under the OpenStreetMap keys of webapp/places/osm.py: each known attribute (yes / limited / no),
+# `opening_hours`, `fee`, `language:<code>`. The distance from a search centre is not a fact of the place:
+# it is left out of this format (the GeoJSON output has `distance_m`).
+
+OSM_OBJECT_URL = "https://www.openstreetmap.org/"
+_COST_TO_FEE = {"free": "no", "contribution": "donation", "paid": "yes"}   # as osm.COST_TAGS
+
 
 def _bool(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
 def _clean(obj):
+    """Leave out what is unknown: None, and objects that end up empty (lists are kept: [] says "none")."""
     if isinstance(obj, dict):
         cleaned = {k: _clean(v) for k, v in obj.items()}
-        return {k: v for k, v in cleaned.items() if v not in (None, {}, [], [{}])}
-    if isinstance(obj, list):
-        return [x for x in (_clean(v) for v in obj) if x not in (None, {})]
+        return {k: v for k, v in cleaned.items() if v is not None and v != {}}
     return obj
 
 
+def _absolute_url(value: str | None) -> str | None:
+    """An http(s) URL with a host (what the schema's `new URL()` check and a link need), else None."""
+    value = (value or "").strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:       # e.g. "http://[bad"
+        return None
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in value):
+        return value
+    return None
+
+
+def _email(value: str | None) -> str | None:
+    """An address the schema accepts: an @ and a dot in the domain (A11yJSON's own check)."""
+    value = (value or "").strip()
+    local, at, domain = value.partition("@")
+    return value if at and "." in domain else None
+
+
+def a11yjson_tags(place: Place) -> dict[str, str]:
+    """The extension tags (OpenStreetMap keys, string values) of a place's A11yJSON record."""
+    tags = {ATTRIBUTES_BY_KEY[key].osm: value
+            for key, value in visible_attributes(place).items() if value != "unknown" and ATTRIBUTES_BY_KEY[key].osm}
+    if place.opening_hours:
+        tags["opening_hours"] = place.opening_hours
+    if place.cost in _COST_TO_FEE:
+        tags["fee"] = _COST_TO_FEE[place.cost]
+    for code in place.languages or []:
+        tags[f"language:{code}"] = "yes"
+    if place.website and not _absolute_url(place.website):
+        tags["website"] = place.website      # not a full URL: kept as text, not as placeWebsiteUrl
+    if place.email and not _email(place.email):
+        tags["email"] = place.email
+    return dict(sorted(tags.items()))
+
+
 def a11yjson(place: Place, distance: float | None = None) -> dict[str, Any]:
-    grade = {"yes": "fully", "limited": "partially", "no": "not"}.get(place.wheelchair)
+    """One A11yJSON PlaceInfo. `distance` is accepted for symmetry with feature() and left out (see above)."""
     restrooms = None
     if place.toilets in ("yes", "limited"):
-        restrooms = [{"isAccessibleWithWheelchair": _bool(place.toilets_wheelchair)}]
+        restrooms = [_clean({"isAccessibleWithWheelchair": _bool(place.toilets_wheelchair)})]
     elif place.toilets == "no":
         restrooms = []
     accessibility = {
         "accessibleWith": {"wheelchair": _bool(place.wheelchair), "guideDog": _bool(place.assistance_dogs)},
-        "wheelchairAccessibilityGrade": grade,
-        "entrances": [{"isLevel": _bool(place.step_free_entrance)}],
+        "partiallyAccessibleWith": {"wheelchair": True if place.wheelchair == "limited" else None},
+        "wheelchairAccessibilityGrade": {"yes": "fully", "limited": "partially", "no": "not"}.get(place.wheelchair),
+        "entrances": ([{"properties": {"isLevel": _bool(place.step_free_entrance)}}]
+                      if _bool(place.step_free_entrance) is not None else None),
         "hasInductionLoop": _bool(place.hearing_loop),
         "isQuiet": _bool(place.quiet_space),
         "isWellLit": _bool(place.well_lit),
-        "hasSeating": _bool(place.seating),
-        "animalPolicy": {"allowsServiceAnimals": _bool(place.assistance_dogs)},
-        "parking": {"forWheelchairUsers": {"isAvailable": _bool(place.disabled_parking)}},
-        "hasEasyLanguageInformation": _bool(place.easy_language),
+        "animalPolicy": {"allowsAssistanceDogs": _bool(place.assistance_dogs)},
+        # No count is known for 'yes' (that stays in tags["capacity:disabled"]); 'no' is a count of 0.
+        "parking": {"forWheelchairUsers": {"count": 0 if place.disabled_parking == "no" else None}},
+        "restrooms": restrooms,
     }
     lon, lat = lonlat(place)
     props = {
+        "originalId": str(place.id),
         "name": {"nl": place.name},
         "description": {"nl": place.description} if place.description else None,
         "category": place.category,
-        "address": {"text": place.address} if place.address else None,
+        "address": {"text": {"nl": place.address}} if place.address else None,
         "phoneNumber": place.phone or None,
-        "emailAddress": place.email or None,
-        "placeWebsiteUrl": place.website or None,
+        "emailAddress": _email(place.email),
+        "placeWebsiteUrl": _absolute_url(place.website),
         "infoPageUrl": place_url(place.id),
-        "openingHours": place.opening_hours or None,
+        "sameAs": [OSM_OBJECT_URL + place.osm_id] if place.osm_id else None,
         "accessibility": _clean(accessibility),
-        "distance_m": round(distance, 1) if distance is not None else None,
+        "tags": a11yjson_tags(place) or None,
     }
-    props = _clean(props)
-    if restrooms is not None:
-        props.setdefault("accessibility", {})["restrooms"] = _clean(restrooms)
-    return {"type": "Feature", "_id": str(place.id),
-            "geometry": {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]},
-            "properties": props}
+    return {"geometry": {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]},
+            "properties": _clean(props)}
 
 
 # --- CSV: one row per place, flat columns, same snake_case names as the GeoJSON.
