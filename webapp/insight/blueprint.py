@@ -13,8 +13,7 @@ from webapp.extensions import limiter
 from webapp.i18n import _locale_code
 from webapp.insight import routes, services
 
-bp = Blueprint("insight", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/insight")
+bp = Blueprint("insight", __name__, template_folder="templates")
 
 
 def _user_key() -> str:
