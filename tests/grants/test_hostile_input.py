@@ -173,3 +173,76 @@ def test_refund_date_before_the_payment_is_refused(staff2, approved):
     with pytest.raises(svc.GrantError) as info:
         svc.record_refund(staff2, approved, 1_000, date(1, 1, 1), "Terug.")
     assert "refunded_on" in info.value.errors
+
+
+# ---------------------------------------------------------------- round form and application form
+
+def _round_post(grant_round, **overrides) -> dict:
+    """The round's own values as the edit page sends them, with `overrides`."""
+    data = {"name": grant_round.name, "criteria": grant_round.criteria,
+            "opens_on": grant_round.opens_on.isoformat(), "closes_on": grant_round.closes_on.isoformat(),
+            "budget_cents": "40000", "max_amount_cents": "500", "four_eyes_cents": "1000",
+            "quick_lane_cents": "0", "answer_days": "14", "own_contribution_percent": "0", "min_supporters": "0",
+            "district_id": "0"}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _round_row(grant_round) -> tuple:
+    db.session.expire_all()
+    row = db.session.get(m.GrantRound, grant_round.id)
+    return row.name, row.criteria, row.opens_on, row.closes_on, row.ask_supporters
+
+
+def test_round_form_as_sent_by_the_page_is_saved(client, login, staff, grant_round):
+    """The baseline of the refusals below: the same form with sensible values is accepted."""
+    login(client, staff)
+    response = client.post(f"/startbijdragen/regeling/{grant_round.id}/bewerken",
+                           data=_round_post(grant_round, name="Startbijdragen voorjaar", ask_supporters="y"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert _round_row(grant_round)[0] == "Startbijdragen voorjaar"
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("opens_on", "0001-01-01", "Kies een datum tussen 1 januari 2000 en"),
+    ("opens_on", "1999-12-31", "Kies een datum tussen 1 januari 2000 en"),
+    ("closes_on", "9999-12-31", "Kies een datum tussen 1 januari 2000 en"),
+    ("closes_on", (date.today() + timedelta(days=365 * 5 + 10)).isoformat(), "Kies een datum tussen 1 januari 2000"),
+    ("ask_supporters", "onbekend-social", "Zet het vinkje aan of uit"),
+    ("name", "x" * 10_000, "160"),
+    ("criteria", "x" * 10_000, "4000"),
+])
+def test_round_edit_refuses_dates_out_of_window_unknown_checkbox_and_long_text(client, login, staff, grant_round,
+                                                                              field, value, message):
+    login(client, staff)
+    before, row = snapshot(), _round_row(grant_round)
+    response = client.post(f"/startbijdragen/regeling/{grant_round.id}/bewerken",
+                           data=_round_post(grant_round, **{field: value}), headers={"Accept-Language": "nl"})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert snapshot() == before and _round_row(grant_round) == row
+
+
+def test_round_edit_with_hostile_values_is_still_403_for_other_staff(client, login, staff_utrecht, grant_round):
+    login(client, staff_utrecht)
+    before, row = snapshot(), _round_row(grant_round)
+    response = client.post(f"/startbijdragen/regeling/{grant_round.id}/bewerken",
+                           data=_round_post(grant_round, opens_on="0001-01-01", ask_supporters="onbekend-social"))
+    assert response.status_code == 403
+    assert snapshot() == before and _round_row(grant_round) == row
+
+
+@pytest.mark.parametrize("line_count", ["99999999999999999999", "-1", "NaN", "31", "²"])
+def test_application_with_a_line_count_the_page_never_sends_is_refused(client, login, owner, grant_round, initiative,
+                                                                       line_count):
+    login(client, owner)
+    before = snapshot()
+    response = client.post(f"/startbijdragen/regeling/{grant_round.id}/aanvragen?initiatief={initiative.id}",
+                           data={"title": "Buurtsoep", "audience": "Buren", "timing": "Zaterdag", "amount_cents": "100",
+                                 "line_count": line_count, "line-0-description": "Soep", "line-0-amount": "100",
+                                 "action": "save"}, headers={"Accept-Language": "nl"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "De regels van uw begroting kwamen niet goed aan" in page
+    assert 'value="Soep"' in page  # what was typed comes back
+    assert snapshot() == before

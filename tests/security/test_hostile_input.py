@@ -6,8 +6,9 @@ replaced by a hostile value (10,000 characters, control characters, huge and neg
 dates in year 1 and 9999, an unknown choice). API: every query parameter of every operation in the
 OpenAPI document gets the same treatment; the JSON API and the HTML routes get JSON nested 1,000 deep.
 
-Each answer: never a 5xx. A refusal (4xx, or a 200 that shows the form again) names the problem in the
-user's language (no English library defaults) and wrote nothing: PostgreSQL's per-transaction counters
+Each answer: never a 5xx, and every hostile form value is refused: a redirect (3xx, "accepted") or a 200
+without an error shown fails the sweep. A refusal (4xx, or a 200 that shows the form again) names the
+problem in the user's language (no English library defaults) and wrote nothing: PostgreSQL's per-transaction counters
 (pg_stat_xact_user_tables) show no inserted, updated or deleted row. Every request runs in a savepoint
 that is rolled back afterwards, and the client's cookies are put back, so one form cannot spoil the next.
 """
@@ -24,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.a11y.crawl import KINDS, QUERY, Unresolved, candidate_rules, resolve_all
 from tests.a11y.test_every_page import _client_for
+from webapp.converters import NEVER_STORED
 from webapp.extensions import db
 
 NL = {"Accept-Language": "nl"}
@@ -46,8 +48,10 @@ ENGLISH_DEFAULTS = re.compile(r"This field is required|Not a valid|Invalid choic
 IGNORED_TABLES = {"user_sessions"}
 # Form actions that are not sent: (endpoint, reason).
 SKIP_ACTIONS = {
-    "accounts.set_language": "switches the language (a GET-like preference; tested in tests/test_i18n.py)",
+    "core.set_language": "switches the language (a GET-like preference; tested in tests/test_i18n.py)",
 }
+# Fields that are only a redirect target, never stored (webapp/converters.py): a hostile value sends the user
+# to a safe page and the action itself goes on (tests/accounts/test_redirects.py).
 
 
 class _Forms(HTMLParser):
@@ -276,7 +280,8 @@ def test_hostile_form_input_is_refused_in_dutch_without_5xx_or_saving(app, world
             for field in form["fields"]:   # one per name: a group of checkboxes or radio buttons is one field
                 fields.setdefault(field["name"], field)
             for field in fields.values():
-                if field["kind"] in ("submit", "file") or field["name"] == "csrf_token":
+                if field["kind"] in ("submit", "file") or field["name"] == "csrf_token" \
+                        or field["name"] in NEVER_STORED:
                     continue
                 for value in hostile_values(field):
                     sent = [(n, v) for n, v in data if n != field["name"]] + [(field["name"], value)]
@@ -288,6 +293,8 @@ def test_hostile_form_input_is_refused_in_dutch_without_5xx_or_saving(app, world
     assert sweep.server_errors == []
     assert sweep.saved_on_refusal == []
     assert sweep.english == []
+    assert sweep.accepted == [], "hostile input accepted (a redirect instead of a refusal)"
+    assert sweep.silent == [], "hostile input answered 200 without an error shown"
 
 
 API_VALUES = {

@@ -70,7 +70,7 @@ def test_rejection_reason_is_shown_to_the_proposer_and_mailed(client, act_as, re
     client.post("/plekken/voorstellen", data=PROPOSAL)
     place = _place_named("Buurtkamer De Linde")
     act_as(mod_ams)
-    assert client.post(f"/moderatie/plekken/{place.id}/afwijzen", data={"reason": ""}).status_code == 302
+    assert client.post(f"/moderatie/plekken/{place.id}/afwijzen", data={"reason": ""}).status_code == 400
     assert db.session.get(Place, place.id).status == "proposed"  # no reason, no rejection
     client.post(f"/moderatie/plekken/{place.id}/afwijzen", data={"reason": "Dit is een privéwoning."})
     assert db.session.get(Place, place.id).status == "rejected"

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webapp.grants import models as m
 from webapp.grants.money import MoneyError, euros_input, parse_euros
+from webapp.initiatives.forms import PlausibleDate  # from 1 January 2000 up to five years from today
 
 MONEY_KW = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
 
@@ -42,6 +43,24 @@ class EuroField(StringField):
             raise StopValidation(str(self.required_message))
 
 
+class CheckboxField(BooleanField):
+    """A checkbox that is on (the value the page sends, or "on"/"1"/"true") or off (not sent). Any other
+    value is a form error, not silently "on" as WTForms' BooleanField would have it."""
+
+    ON_VALUES = ("y", "on", "1", "true")
+    false_values = ("", "false", "n", "off", "0")
+
+    def process_formdata(self, valuelist):
+        self.raw_value = valuelist[0] if valuelist else None
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form):
+        raw = getattr(self, "raw_value", None)
+        if raw is not None and raw not in self.ON_VALUES + self.false_values:
+            self.data = False
+            raise StopValidation(str(_l("Zet het vinkje aan of uit. Een andere waarde kennen we niet.")))
+
+
 def _int_field(label, default=None, minimum=0, maximum=None, message=None, required=True):
     validators = [InputRequired(_l("Vul een getal in.")) if required else Optional(),
                   NumberRange(min=minimum, max=maximum, message=message or _l("Vul een geldig getal in."))]
@@ -53,8 +72,8 @@ class RoundForm(FlaskForm):
     name = StringField(_l("Naam van de regeling"), validators=[DataRequired(_l("Geef de regeling een naam.")),
                                                               Length(max=160)])
     criteria = TextAreaField(_l("Voorwaarden, in gewone woorden"), validators=[Length(max=4000)])
-    opens_on = DateField(_l("Open vanaf"), validators=[InputRequired(_l("Vul een datum in."))])
-    closes_on = DateField(_l("Open tot en met"), validators=[InputRequired(_l("Vul een datum in."))])
+    opens_on = DateField(_l("Open vanaf"), validators=[InputRequired(_l("Vul een datum in.")), PlausibleDate()])
+    closes_on = DateField(_l("Open tot en met"), validators=[InputRequired(_l("Vul een datum in.")), PlausibleDate()])
     budget_cents = EuroField(_l("Totaal budget (euro)"), required_message=_l("Vul het budget in."))
     max_amount_cents = EuroField(_l("Hoogste bedrag per aanvraag (euro)"), default=m.DEFAULT_MAX_CENTS,
                                  required_message=_l("Vul het hoogste bedrag in."))
@@ -67,7 +86,7 @@ class RoundForm(FlaskForm):
     own_contribution_percent = _int_field(_l("Eigen bijdrage nodig (procent van het bedrag)"), 0, 0, 100,
                                           _l("Kies een percentage van 0 tot 100."))
     min_supporters = _int_field(_l("Minimaal aantal buren dat steunt"), 0, 0, 10000)
-    ask_supporters = BooleanField(_l("Vraag hoeveel buren het plan steunen"), default=True)
+    ask_supporters = CheckboxField(_l("Vraag hoeveel buren het plan steunen"), default=True)
     district_id = SelectField(_l("Gebied"), coerce=int, default=0)
 
     def values(self) -> dict:

@@ -255,11 +255,13 @@ def round_change_reject(round_id: int, change_id: int):
 
 def _read_lines() -> tuple[list[dict], list[tuple[str, int]], dict[str, str]]:
     """The budget rows as typed, the parsed (description, cents) lines, and per-row errors."""
-    try:
-        count = min(MAX_LINES, max(0, int(request.form.get("line_count", "0"))))
-    except ValueError:
-        count = 0
     rows, lines, errors = [], [], {}
+    count_text = request.form.get("line_count", "0")
+    if count_text.isascii() and count_text.isdigit() and int(count_text) <= MAX_LINES:
+        count = int(count_text)
+    else:  # not what the page sent: say so, and keep the rows that came with the form
+        errors["lines"] = _("De regels van uw begroting kwamen niet goed aan. Kijk ze na en probeer het opnieuw.")
+        count = sum(1 for i in range(MAX_LINES) if f"line-{i}-description" in request.form)
     for i in range(count):
         description = (request.form.get(f"line-{i}-description") or "").strip()[:400]
         amount_text = (request.form.get(f"line-{i}-amount") or "").strip()[:40]

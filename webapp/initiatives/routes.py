@@ -267,9 +267,10 @@ def cancel_date(initiative_id: int, activity_id: int):
     form = CancelForm()
     on_date = _parse_date(request.form.get("on_date", ""))
     form.on_date.choices = [(request.form.get("on_date", ""), "")]
-    if not form.validate_on_submit() or on_date is None:
-        flash(_("Kies een datum die niet doorgaat."), "error")
-        return redirect(url_for("initiatives.edit_activity", initiative_id=initiative.id, activity_id=activity.id))
+    if not form.validate_on_submit() or on_date is None:  # not what the page sends: a 400 that says why
+        errors = [str(e) for name, errs in form.errors.items() if name != "on_date" for e in errs]
+        message = errors[0] if errors and on_date is not None else _("Kies een datum die niet doorgaat.")
+        return render_template("errors/400.html", status=400, message=message), 400
     try:
         services.cancel_date(activity, current_user, on_date, form.reason.data or "")
     except services.InitiativeError as exc:

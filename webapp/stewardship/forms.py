@@ -6,7 +6,7 @@ import math
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from webapp.places.attributes import ATTRIBUTES, CATEGORIES, COSTS
 from webapp.stewardship import services
@@ -134,10 +134,39 @@ class ReportForm(FlaskForm):
 
 
 class LeaveForm(FlaskForm):
-    successor_email = EmailField(_l("E-mailadres van wie het overneemt"), validators=[Optional(), Length(max=254)])
+    successor_email = EmailField(_l("E-mailadres van wie het overneemt"), validators=[
+        Optional(), Length(max=254, message=_l("Dit e-mailadres is te lang."))])
+    # validate_choice=False: AnyOf says what is wrong in plain Dutch (an empty choice is fine: not the last owner).
     handover = RadioField(_l("Wie beheert het na u?"), choices=[
         ("successor", _l("Iemand anders neemt het over")),
-        ("moderators", _l("Geef het aan de moderatoren"))], validators=[Optional()])
+        ("moderators", _l("Geef het aan de moderatoren"))], validate_choice=False,
+        validators=[Optional(), AnyOf(("successor", "moderators"),
+                                      message=_l("Kies wie het na u beheert: iemand anders of de moderatoren."))])
+
+
+# Reasons and answers that a moderator or co-owner writes to a resident (mailed and shown; text columns).
+MAX_REASON = services.MAX_REASON
+
+
+def _reason_field(label, required_message):
+    return TextAreaField(label, validators=[
+        InputRequired(required_message),
+        Length(max=MAX_REASON, message=_l("Dit is te lang: hoogstens %(n)s tekens.", n=MAX_REASON))])
+
+
+class RejectForm(FlaskForm):
+    reason = _reason_field(_l("Reden om niet te plaatsen (de bewoner ziet dit)"),
+                           _l("Schrijf de reden op. De bewoner ziet die reden."))
+
+
+class HiddenDecisionForm(FlaskForm):
+    reason = _reason_field(_l("Uw besluit"),
+                           _l("Schrijf kort uw besluit op. De beheerders en melders krijgen dit te lezen."))
+
+
+class CloseReportForm(FlaskForm):
+    answer = _reason_field(_l("Uw antwoord aan de melder"),
+                           _l("Schrijf een kort antwoord. De melder krijgt dit te lezen."))
 
 
 class AddOwnerForm(FlaskForm):

@@ -13,8 +13,9 @@ from webapp.extensions import db
 from webapp.places.attributes import ATTRIBUTES
 from webapp.places.models import Place
 from webapp.stewardship import display, services
-from webapp.stewardship.forms import (AddOwnerForm, EditForm, JoinForm, LeaveForm, ProposeForm, ReportForm,
-                                      SuggestInitiativeForm, SuggestPlaceForm)
+from webapp.stewardship.forms import (AddOwnerForm, CloseReportForm, EditForm, HiddenDecisionForm, JoinForm,
+                                      LeaveForm, ProposeForm, RejectForm, ReportForm, SuggestInitiativeForm,
+                                      SuggestPlaceForm)
 from webapp.stewardship.models import JoinRequest, Report, Revision, Suggestion
 from webapp.stewardship.services import EditConflict, PermissionDenied, StewardshipError
 
@@ -100,6 +101,15 @@ def _attempt(action, success: str, conflict: str | None = None) -> bool:
     db.session.commit()
     flash(success, "success")
     return True
+
+
+def _refused(form, render):
+    """A one-click form with a field that cannot be right (too long, an unknown choice): nothing saved,
+    the page shown again with a 400 and the first problem as a message."""
+    db.session.rollback()
+    errors = [str(error) for errors in form.errors.values() for error in errors]
+    flash(errors[0] if errors else _("Er klopt iets niet in uw verzoek."), "error")
+    return render(400)
 
 
 def _gemeente_choices(form, empty_label) -> None:
@@ -311,6 +321,10 @@ def manage(subject_type: str, subject_id: int):
     subject = _visible_subject_or_404(subject_type, subject_id)
     if not services.can_manage(current_user, subject):
         abort(403)
+    return _render_manage(subject)
+
+
+def _render_manage(subject, status: int = 200, leave_form: LeaveForm | None = None):
     owners = services.active_owners(subject)
     return render_template(
         "stewardship/manage.html", subject=subject, title=services.subject_title(subject), owners=owners,
@@ -318,8 +332,8 @@ def manage(subject_type: str, subject_id: int):
         reports=services.visible_reports(current_user, subject), display=display,
         is_owner=services.is_owner(current_user, subject), moderator=services.can_moderate(current_user, subject),
         last_owner=len(owners) == 1 and services.is_owner(current_user, subject),
-        leave_form=LeaveForm(), add_form=AddOwnerForm(), subject_url=subject_url,
-        edit_url=subject_edit_url(subject), is_place=isinstance(subject, Place))
+        leave_form=leave_form or LeaveForm(formdata=None), add_form=AddOwnerForm(formdata=None),
+        subject_url=subject_url, edit_url=subject_edit_url(subject), is_place=isinstance(subject, Place)), status
 
 
 def join(subject_type: str, subject_id: int):
@@ -369,8 +383,7 @@ def leave(subject_type: str, subject_id: int):
         abort(403)
     form = LeaveForm()
     if not form.validate_on_submit():
-        _fail(_("Dit e-mailadres klopt niet."))
-        return _back(subject)
+        return _refused(form, lambda status: _render_manage(subject, status, leave_form=form))
     successor = None
     to_moderators = form.handover.data == "moderators"
     if form.handover.data == "successor" or (form.successor_email.data and not to_moderators):
@@ -440,7 +453,12 @@ def report(subject_type: str, subject_id: int):
 def close_report(subject_type: str, subject_id: int, report_id: int):
     subject = _subject_or_404(subject_type, subject_id)
     row = _row_of_subject_or_404(Report, report_id, subject_type, subject_id)
-    _attempt(lambda: services.close_report(current_user, row, request.form.get("answer", "")),
+    if row not in services.visible_reports(current_user, subject, status=row.status):
+        abort(403)
+    form = CloseReportForm()
+    if not form.validate_on_submit():
+        return _refused(form, lambda status: _render_manage(subject, status))
+    _attempt(lambda: services.close_report(current_user, row, form.answer.data),
              _("Melding gesloten. De melder krijgt uw antwoord."))
     return _back(subject)
 
@@ -450,6 +468,10 @@ def close_report(subject_type: str, subject_id: int, report_id: int):
 def moderation():
     if not services.is_moderator_anywhere(current_user):
         abort(403)
+    return _render_moderation()
+
+
+def _render_moderation(status: int = 200):
     gemeente = request.args.get("gemeente") or None
     queue = services.moderation_queue(current_user, gemeente)
     names = dict(list_gemeenten())
@@ -457,7 +479,7 @@ def moderation():
     choices = sorted(((code, names.get(code, code)) for code in (names if mine is None else mine)),
                      key=lambda item: item[1])
     return render_template("stewardship/moderation.html", queue=queue, gemeente=gemeente, names=names,
-                           choices=choices, display=display, subject_url=subject_url)
+                           choices=choices, display=display, subject_url=subject_url), status
 
 
 def _proposal_or_404(place_id: int) -> Place:
@@ -481,8 +503,13 @@ def publish(place_id: int):
 
 def reject(place_id: int):
     place = _proposal_or_404(place_id)
+    if not services.can_moderate(current_user, place):
+        abort(403)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _refused(form, _render_moderation)
     try:
-        services.reject_place(current_user, place, request.form.get("reason", ""))
+        services.reject_place(current_user, place, form.reason.data)
     except StewardshipError as exc:
         _fail(exc)
     else:
@@ -496,8 +523,13 @@ def decide_hidden(subject_type: str, subject_id: int):
     show = request.form.get("decision")
     if show not in ("show", "hide"):
         abort(400)
+    if not services.can_moderate(current_user, subject):
+        abort(403)
+    form = HiddenDecisionForm()
+    if not form.validate_on_submit():
+        return _refused(form, _render_moderation)
     try:
-        services.decide_hidden(current_user, subject, show == "show", request.form.get("reason", ""))
+        services.decide_hidden(current_user, subject, show == "show", form.reason.data)
     except StewardshipError as exc:
         _fail(exc)
     else:

@@ -434,11 +434,21 @@ def publish_place(moderator, place: Place) -> None:
     log.info("place %s published by user %s", place.id, moderator.id)
 
 
+# The longest reason or answer a moderator or co-owner may write to a resident.
+MAX_REASON = 2000
+
+
+def _too_long(text: str) -> None:
+    if len(text) > MAX_REASON:
+        raise StewardshipError(_("Dit is te lang: hoogstens %(n)s tekens.", n=MAX_REASON))
+
+
 def reject_place(moderator, place: Place, reason: str) -> None:
     _require(can_moderate(moderator, place))
     reason = (reason or "").strip()
     if not reason:
         raise StewardshipError(_("Schrijf de reden op. De bewoner ziet die reden."))
+    _too_long(reason)
     if place.status != "proposed":
         raise StewardshipError(_("Deze plek is geen voorstel meer."))
     apply_edit(place, moderator, {"status": "rejected", "status_reason": reason}, place.version, kind="status",
@@ -793,7 +803,8 @@ def close_report(actor, row: Report, answer: str) -> None:
         raise StewardshipError(_("Deze melding is al gesloten."))
     if not answer:
         raise StewardshipError(_("Schrijf een kort antwoord. De melder krijgt dit te lezen."))
-    row.status, row.answer, row.decided_by_id, row.decided_at = "closed", answer[:2000], actor.id, _now()
+    _too_long(answer)
+    row.status, row.answer, row.decided_by_id, row.decided_at = "closed", answer, actor.id, _now()
     if row.user is not None:
         _notify([row.user], _("Antwoord op uw melding: %(name)s", name=subject_title(subject)),
                 _("U meldde een probleem bij %(name)s. Het antwoord:\n\n%(answer)s\n\nDank u wel voor uw melding.",
@@ -807,6 +818,7 @@ def decide_hidden(moderator, subject, show: bool, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise StewardshipError(_("Schrijf kort uw besluit op. De beheerders en melders krijgen dit te lezen."))
+    _too_long(reason)
     open_reports = db.session.scalars(select(Report).where(
         Report.subject_type == subject_type(subject), Report.subject_id == subject.id,
         Report.category == "inappropriate", Report.status == "open")).all()
