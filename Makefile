@@ -22,7 +22,13 @@ setup: system venv db
 system:
 	@scripts/install-system.sh
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed node_modules/.package-lock.json
+
+# The npm packages (opening_hours.js, the official A11yJSON schema) from the committed package-lock.json:
+# tests/places/test_a11yjson.py validates with them. Reinstalled when the lock file is newer.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)

@@ -11,6 +11,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 # Redis: the shared rate-limit store for several workers (production); the tests start their own.
 command -v redis-server >/dev/null || need+=(redis-server)
+# Node and npm: `npm ci` installs the official A11yJSON schema and opening_hours.js for the tests.
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 if [ "${SKIP_BROWSER:-}" != "1" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
