@@ -78,7 +78,7 @@ def test_a11yjson(client, make_place, doc):
     validate(doc, "A11yPlaceInfo", item)
     a11y = item["properties"]["accessibility"]
     assert a11y["wheelchairAccessibilityGrade"] == "partially"
-    assert a11y["entrances"] == [{"isLevel": True}]
+    assert a11y["entrances"] == [{"properties": {"isLevel": True}}]   # A11yJSON's Entrance has properties
     assert a11y["restrooms"] == [{"isAccessibleWithWheelchair": True}]
     assert a11y["hasInductionLoop"] is True and a11y["isQuiet"] is False and a11y["isWellLit"] is True
     assert "accessibleWith" not in a11y or "wheelchair" not in a11y["accessibleWith"]   # limited is not yes/no

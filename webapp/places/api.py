@@ -173,11 +173,17 @@ SCHEMAS = {
         "features": {"type": "array", "items": {"$ref": "#/components/schemas/PlaceFeature"}},
         "centre": POINT, "radius_m": {"type": "integer", "nullable": True},
         "gemeente": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}}},
-    "A11yPlaceInfo": {"type": "object", "required": ["type", "geometry", "properties"],
-                      "description": "A11yJSON PlaceInfo; unknown values are left out", "properties": {
-        "type": {"type": "string", "enum": ["Feature"]}, "_id": {"type": "string"}, "geometry": POINT,
-        "properties": {"type": "object", "required": ["name", "category"], "properties": {
-            "name": {"type": "object"}, "category": {"type": "string"}, "accessibility": {"type": "object"}}}}},
+    "A11yPlaceInfo": {"type": "object", "required": ["geometry", "properties"], "additionalProperties": False,
+                      "description": "A11yJSON 31 PlaceInfo (npm @sozialhelden/a11yjson; validated with its own "
+                                     "schema). Unknown values are left out; facts A11yJSON has no field for are "
+                                     "in properties.tags under OpenStreetMap keys. See docs/places.md.",
+                      "properties": {
+        "geometry": POINT,
+        "properties": {"type": "object", "required": ["name", "category", "originalId"], "properties": {
+            "originalId": {"type": "string", "description": "the place id"},
+            "name": {"type": "object", "additionalProperties": {"type": "string"}}, "category": {"type": "string"},
+            "accessibility": {"type": "object"},
+            "tags": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
 }
 
 
