@@ -11,7 +11,7 @@ from tests.grants.test_authz import snapshot
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
-from webapp.grants.csv_safety import spreadsheet_safe
+from webapp.csv_safety import spreadsheet_safe
 
 MARKER = b"CANARY-7f3a9c"
 

@@ -13,7 +13,7 @@ from webapp.areas.models import Gemeente
 from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.grants import services as svc
-from webapp.grants.csv_safety import spreadsheet_safe
+from webapp.csv_safety import spreadsheet_safe
 from webapp.grants.models import GrantApplication
 
 CSV_COLUMNS = ["round_id", "round", "initiative_id", "initiative", "purpose", "amount_cents", "amount_eur",

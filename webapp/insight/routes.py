@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from webapp.accounts.services import find_by_email
 from webapp.extensions import db
-from webapp.grants.csv_safety import spreadsheet_safe
+from webapp.csv_safety import spreadsheet_safe
 from webapp.insight import services
 from webapp.insight.forms import CheckInForm, RemoveCheckInsForm
 from webapp.places.models import Place

@@ -11,6 +11,7 @@ from flask import g
 from geoalchemy2.shape import to_shape
 from shapely import wkt as shapely_wkt
 
+from webapp.csv_safety import spreadsheet_safe
 from webapp.places import hours
 from webapp.places.attributes import ATTRIBUTE_KEYS, ATTRIBUTES_BY_KEY
 from webapp.places.models import Place
@@ -198,19 +199,17 @@ def a11yjson(place: Place, distance: float | None = None) -> dict[str, Any]:
             "properties": _clean(props)}
 
 
-# --- CSV: one row per place, flat columns, same snake_case names as the GeoJSON.
+# --- CSV (RFC 4180): UTF-8, comma, CRLF line ends, minimal quoting, a header row; one row per place, flat
+# columns, the same snake_case names as the GeoJSON. Lists are joined with ';'.
 
 CSV_COLUMNS = ["id", "name", "category", "address", "gemeente_code", "lon", "lat", "website", "phone", "email",
                "opening_hours", "cost", "languages", "audience", "activities", "host_name",
                *ATTRIBUTE_KEYS, "updated_at", "url"]
 
 
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ gets a quote."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+def _csv_cell(value) -> str:
+    """A text cell: neutralised only where a spreadsheet would evaluate it (webapp/csv_safety.py)."""
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 def csv_text(places: list[Place]) -> str:
@@ -232,5 +231,5 @@ def csv_text(places: list[Place]) -> str:
         }
         if place.toilets == "no":
             row["toilets_wheelchair"] = ""
-        writer.writerow([_csv_safe(row[c]) if c not in ("lon", "lat", "id") else row[c] for c in CSV_COLUMNS])
+        writer.writerow([_csv_cell(row[c]) if c not in ("lon", "lat", "id") else row[c] for c in CSV_COLUMNS])
     return out.getvalue()

@@ -1,5 +1,7 @@
 """CSV cells that a spreadsheet would run as a formula are made plain text (CSV/formula injection).
 
+Shared by every CSV download (places, startbijdragen, insight).
+
 Following OWASP's CSV Injection guidance (https://owasp.org/www-community/attacks/CSV_Injection): a cell
 that starts with `=`, `+`, `-`, `@`, tab or carriage return (also after leading spaces, and the full-width
 forms some spreadsheets accept) is prefixed with a single quote, which spreadsheets show as text. The
