@@ -195,3 +195,49 @@ def test_open_at_a_chosen_moment_from_the_form(client, make_place):
     assert "Open op ma 23 nov 10:00" in page                                  # the badge names the moment
     bad = client.get(f"/plekken?lat={DAM[1]}&lon={DAM[0]}&open_at=morgen")
     assert bad.status_code == 400 and 'href="#open_at"' in html(bad)
+
+
+# --- Opening hours shown honestly (issue 12, item 2) --------------------------------------------------
+
+def _badge(page: str, element_id: str | None = None) -> list[tuple[str, str]]:
+    """(class, text) of each open-state badge on the page (the first span inside p.open-state)."""
+    import html as html_lib
+    found = re.findall(r'<p class="open-state"><span class="badge ([^"]*)"[^>]*><span aria-hidden="true">[^<]*</span>'
+                       r'\s*([^<]*)</span>', page)
+    return [(cls.strip(), html_lib.unescape(text).strip()) for cls, text in found]
+
+
+def test_unknown_is_its_own_badge_on_cards_and_the_place_page(client, make_place):
+    by_appointment = make_place(*offset(*DAM, 10), name="Op afspraak", opening_hours='"op afspraak"')
+    make_place(*offset(*DAM, 20), name="Geen tijden")
+    cards = _badge(html(client.get(f"/plekken?lat={DAM[1]}&lon={DAM[0]}")))
+    assert cards == [("badge-unknown", "Open of dicht: onbekend")] * 2
+    page = html(client.get(f"/plekken/{by_appointment.id}"))
+    assert _badge(page) == [("badge-unknown", "Open of dicht: onbekend")]
+    assert "Nu open" not in page and "Nu dicht" not in page
+
+
+def test_place_page_says_why_hours_cannot_be_read(client, make_place):
+    import html as html_lib
+    from webapp.places import hours
+    place = make_place(name="Onleesbaar", opening_hours="ma-vr 9-17")
+    page = html_lib.unescape(html(client.get(f"/plekken/{place.id}")))
+    with client.application.test_request_context():
+        problem = hours.problem("ma-vr 9-17")
+    assert problem and problem in page
+    assert "ma-vr 9-17" in page
+    assert _badge(html(client.get(f"/plekken/{place.id}"))) == [("badge-unknown", "Open of dicht: onbekend")]
+
+
+def test_open_state_uses_the_places_coordinates(client, make_place, monkeypatch):
+    """Sunset in Cadzand, not at the centre of the country: the place page and the GeoJSON say open."""
+    from tests.places.test_search import CADZAND, SUN_HOURS, sunset_gap_moment
+    from webapp.places import hours
+    moment = sunset_gap_moment()
+    place = make_place(*CADZAND, name="Strandpaviljoen", opening_hours=SUN_HOURS, gemeente_code=None)
+    monkeypatch.setattr(hours, "now", lambda: moment)     # the clock, not the data
+    page = html(client.get(f"/plekken/{place.id}"))
+    assert _badge(page) == [("badge-ok", "Nu open")]
+    assert client.get(f"/api/v1/places/{place.id}").get_json()["properties"]["open_now"] is True
+    listing = client.get(f"/api/v1/places?lat={CADZAND[1]}&lon={CADZAND[0]}&open_now=1").get_json()
+    assert [f["properties"]["name"] for f in listing["features"]] == ["Strandpaviljoen"]

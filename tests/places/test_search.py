@@ -219,3 +219,62 @@ def test_boundaries_are_accepted():
     params = searching.parse_params(MultiDict({"lat": "-90", "lon": "180", "radius": "25000", "limit": "200"}))
     assert (params.lat, params.lon, params.radius, params.limit) == (-90, 180, 25000, 200)
     assert searching.parse_params(MultiDict({"lat": "52,37", "lon": "4,89"})).lat == pytest.approx(52.37)
+
+
+# --- Opening hours at the place's own coordinates (issue 12, item 2) ----------------------------------
+
+# Cadzand, the far south-west of the Netherlands: in December the sun sets there about ten minutes later
+# than at the centre of the country (hours.NL_CENTRE, used when no coordinates are given).
+CADZAND = (3.4020, 51.3700)   # (lon, lat)
+SUN_HOURS = "Mo-Su sunrise-sunset"
+
+
+def sunset_gap_moment():
+    """A local moment after sunset at the centre of the Netherlands but before sunset in Cadzand."""
+    from datetime import datetime, timedelta
+    from webapp.places import hours
+    start = datetime(2026, 12, 14, 16, 0, tzinfo=hours.TZ)
+    gap = [start + timedelta(minutes=m) for m in range(90)
+           if hours.state_at(SUN_HOURS, start + timedelta(minutes=m), coords=(CADZAND[1], CADZAND[0])) == "open"
+           and hours.state_at(SUN_HOURS, start + timedelta(minutes=m)) == "closed"]
+    assert len(gap) >= 4, "sunset in Cadzand should be several minutes later than in the centre"
+    return gap[len(gap) // 2]
+
+
+def test_open_filter_uses_the_places_coordinates(make_place):
+    """The 'open at' filter evaluates sunrise/sunset where the place is, not at a fixed or central spot."""
+    moment = sunset_gap_moment()
+    make_place(*CADZAND, name="Strandpaviljoen", opening_hours=SUN_HOURS, gemeente_code=None)
+    args = MultiDict({"lat": str(CADZAND[1]), "lon": str(CADZAND[0]),
+                      "open_at": moment.replace(tzinfo=None).isoformat(timespec="minutes")})
+    result = searching.search(searching.parse_params(args))
+    assert [(h.place.name, h.open_state) for h in result.hits] == [("Strandpaviljoen", "open")]
+
+
+def test_open_filter_keeps_only_open_never_unknown(make_place):
+    """'Unknown' (no hours, open end, a comment only, unreadable hours) is not 'open' for the filter."""
+    from datetime import datetime
+    make_place(*offset(*DAM, 10), name="Open", opening_hours="Mo-Su 09:00-17:00")
+    make_place(*offset(*DAM, 20), name="Open einde", opening_hours="Mo-Su 09:00+")
+    make_place(*offset(*DAM, 30), name="Op afspraak", opening_hours='"op afspraak"')
+    make_place(*offset(*DAM, 40), name="Onleesbaar", opening_hours="ma-vr 9-17")
+    make_place(*offset(*DAM, 50), name="Geen tijden")
+    make_place(*offset(*DAM, 60), name="Dicht", opening_hours="off")
+    at = datetime(2026, 12, 15, 11, 0).isoformat(timespec="minutes")
+    base = {"lat": str(DAM[1]), "lon": str(DAM[0]), "open_at": at}
+    everything = searching.search(searching.parse_params(MultiDict({**base, "open_at": ""})))
+    assert len(everything.hits) == 6
+    filtered = searching.search(searching.parse_params(MultiDict(base)))
+    assert [h.place.name for h in filtered.hits] == ["Open"]
+
+
+def test_search_rows_leave_out_the_osm_import_columns(make_place):
+    """The hot path reads no JSONB of the OSM import (osm_tags, osm_values)."""
+    make_place(name="Uit OSM", osm_tags={"amenity": "community_centre", "name": "Uit OSM"},
+               osm_values={"name": "Uit OSM"})
+    stmt = searching.build_query(searching.parse_params(MultiDict({"lat": str(DAM[1]), "lon": str(DAM[0])})),
+                                 DAM[0], DAM[1])
+    sql = str(stmt.compile())
+    assert "osm_tags" not in sql and "osm_values" not in sql
+    hit = searching.search(searching.parse_params(MultiDict({"lat": str(DAM[1]), "lon": str(DAM[0])}))).hits[0]
+    assert hit.place.name == "Uit OSM" and not hasattr(hit.place, "osm_tags")

@@ -52,17 +52,22 @@ def _badges(place) -> list[dict]:
     return badges
 
 
+def _unknown_badge() -> dict:
+    return {"cls": "badge-unknown", "icon": "?", "text": _("Open of dicht: onbekend")}
+
+
 def _open_text(state: str, at=None) -> dict:
-    """The open/closed badge: now, or at the moment the user asked about ("open op")."""
+    """The open/closed/unknown badge: now, or at the moment the user asked about ("open op"). Unknown (no
+    hours, unreadable hours, an open end, "op afspraak") is its own badge, never shown as open or closed."""
     if at is not None:
         local = at if at.tzinfo else at.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))  # the user's wall clock
         when = format_datetime(local, "EEE d MMM HH:mm")
         return {"open": {"cls": "badge-ok", "icon": "●", "text": _("Open op %(when)s", when=when)},
                 "closed": {"cls": "badge-bad", "icon": "○", "text": _("Dicht op %(when)s", when=when)},
-                "unknown": {"cls": "", "icon": "?", "text": _("Open of dicht: onbekend")}}[state]
+                "unknown": _unknown_badge()}[state]
     return {"open": {"cls": "badge-ok", "icon": "●", "text": _("Nu open")},
             "closed": {"cls": "badge-bad", "icon": "○", "text": _("Nu dicht")},
-            "unknown": {"cls": "", "icon": "?", "text": _("Open of dicht: onbekend")}}[state]
+            "unknown": _unknown_badge()}[state]
 
 
 def _keep_what_is_valid(args: MultiDict, bad: str | None) -> searching.SearchParams:
@@ -159,9 +164,12 @@ def detail(place_id: int):
         safe_space_for=[AUDIENCES.get(a, a) for a in place.safe_space_for or []],
         activities=[ACTIVITIES.get(a, a) for a in place.activities or []],
         languages=[LANGUAGES.get(code, code) for code in place.languages or []],
-        hours_now=hours.describe(place.opening_hours), schedule=hours.week_schedule(place.opening_hours),
+        hours_now=hours.describe(place.opening_hours, coords=(lat, lon)),
+        open_badge=_open_text(hours.state_at(place.opening_hours, coords=(lat, lon))),
+        schedule=hours.week_schedule(place.opening_hours, coords=(lat, lon)),
         holidays_closed=hours.mentions_holidays_closed(place.opening_hours),
         hours_valid=hours.is_valid(place.opening_hours),
+        hours_problem=hours.problem(place.opening_hours),
         rendered_map=mapview.render(fmap, csp_nonce()),
         geo_uri=f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
         nearby_url=search_url(MultiDict(), lat=f"{lat:.5f}", lon=f"{lon:.5f}"),

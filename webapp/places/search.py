@@ -233,15 +233,20 @@ def public_filter():
     return and_(Place.status == "published", Place.hidden.is_(False))
 
 
+# The OpenStreetMap import's JSONB (every tag as read): only the OSM export reads them, never a search.
+OSM_COLUMNS = ("osm_tags", "osm_values")
+
+
 def _result_columns() -> list:
-    """Every column but the geometry, plus lon/lat: plain rows (no ORM objects, no WKB parsing).
+    """Every column but the geometry and the OSM import's JSONB, plus lon/lat: plain rows (no ORM objects,
+    no WKB parsing).
 
     Arrays come back as psycopg's lists as they are (no per-item processing): this is the hot path
     of the open-data API, measured in bench/nearby.py.
     """
     columns = []
     for column in Place.__table__.columns:
-        if column.key == "location":
+        if column.key in ("location", *OSM_COLUMNS):
             continue
         if isinstance(column.type, ARRAY):
             columns.append(type_coerce(column, NullType()).label(column.key))
@@ -277,7 +282,8 @@ def _geojson_columns(distance) -> list:
     props = func.json_build_object(*[x for key, value in fields.items() for x in (literal(key), value)])
     geom = func.json_build_object(literal("type"), literal("Point"), literal("coordinates"), func.json_build_array(
         func.round(cast(func.ST_X(Place.location), Numeric), 7), func.round(cast(func.ST_Y(Place.location), Numeric), 7)))
-    return [Place.id, Place.opening_hours, cast(props, Text).label("props"), cast(geom, Text).label("geom")]
+    return [Place.id, Place.opening_hours, cast(props, Text).label("props"), cast(geom, Text).label("geom"),
+            func.ST_X(Place.location).label("lon"), func.ST_Y(Place.location).label("lat")]
 
 
 @lru_cache(maxsize=512)
@@ -322,7 +328,7 @@ def query_and_values(params: SearchParams, lon: float, lat: float, fetch: int | 
                      url_prefix: str | None = None) -> tuple[Select, dict]:
     """The one search statement and its values. Rows have the Place column names as attributes,
     plus lon, lat and distance (metres from lon/lat). With `url_prefix` (the open-data API) the rows
-    are id, opening_hours, props and geom (GeoJSON text made by PostgreSQL) and distance."""
+    are id, opening_hours, props and geom (GeoJSON text made by PostgreSQL), lon, lat and distance."""
     values = {"lon": lon, "lat": lat, "fetch": fetch or params.limit}
     if url_prefix is not None:
         values["url_prefix"] = url_prefix
@@ -379,7 +385,9 @@ def search(params: SearchParams, geojson_url_prefix: str | None = None) -> Searc
     at = params.open_at
     hits = []
     for row in rows:
-        state = hours.state_at(row.opening_hours, at)
+        # At the place's own coordinates (sunrise/sunset). The open filter keeps only "open": "unknown"
+        # (no hours, an open end, "op afspraak") is never counted as open.
+        state = hours.state_at(row.opening_hours, at, coords=(row.lat, row.lon))
         if params.wants_open and state != "open":
             continue
         hits.append(PlaceHit(row, float(row.distance), state))

@@ -82,9 +82,9 @@ def properties(place: Place, distance: float | None = None, open_state: str | No
 
 
 def feature(place: Place, distance: float | None = None, open_state: str | None = None) -> dict[str, Any]:
-    if open_state is None:
-        open_state = hours.state_at(place.opening_hours)
     lon, lat = lonlat(place)
+    if open_state is None:
+        open_state = hours.state_at(place.opening_hours, coords=(lat, lon))
     return {
         "type": "Feature",
         "id": place.id,
