@@ -2,6 +2,7 @@
 spreadsheet, and a payment date far in the past or future is refused with a clear message."""
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -197,6 +198,8 @@ def _round_row(grant_round) -> tuple:
 def test_round_form_as_sent_by_the_page_is_saved(client, login, staff, grant_round):
     """The baseline of the refusals below: the same form with sensible values is accepted."""
     login(client, staff)
+    page = client.get(f"/startbijdragen/regeling/{grant_round.id}/bewerken").get_data(as_text=True)
+    assert re.search(r'<div class="choice"><input[^>]*id="ask_supporters"[^>]*type="checkbox" value="y"', page)
     response = client.post(f"/startbijdragen/regeling/{grant_round.id}/bewerken",
                            data=_round_post(grant_round, name="Startbijdragen voorjaar", ask_supporters="y"))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]

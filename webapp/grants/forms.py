@@ -50,6 +50,10 @@ class CheckboxField(BooleanField):
     ON_VALUES = ("y", "on", "1", "true")
     false_values = ("", "false", "n", "off", "0")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "BooleanField"  # drawn as a checkbox by the form macros (templates/forms.html)
+
     def process_formdata(self, valuelist):
         self.raw_value = valuelist[0] if valuelist else None
         super().process_formdata(valuelist)

@@ -160,7 +160,7 @@ class RejectForm(FlaskForm):
 
 
 class HiddenDecisionForm(FlaskForm):
-    reason = _reason_field(_l("Uw besluit"),
+    reason = _reason_field(_l("Uw besluit, kort uitgelegd (beheerders en melders lezen dit)"),
                            _l("Schrijf kort uw besluit op. De beheerders en melders krijgen dit te lezen."))
 
 
