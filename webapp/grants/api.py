@@ -128,40 +128,56 @@ _ERR = {"$ref": "#/components/schemas/Error"}
 _CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "example": "GM0363"},
          "description": "CBS gemeentecode"}
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_APPLICATION_OK = {"description": "the application", "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/GrantApplication"}}}}
 
 openapi.register({
     "/api/v1/gemeenten/{code}/startbijdragen": {"get": {
         "summary": "Startbijdragen of a gemeente: every round's budget, granted, paid and remaining money, "
                    "and every granted startbijdrage (no personal data)",
-        "tags": ["startbijdragen"], "parameters": [_CODE],
+        "operationId": "gemeenteStartbijdragen", "tags": ["startbijdragen"], "parameters": [_CODE],
         "responses": {"200": {"description": "rounds and grants", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/GrantOverview"}}}},
+            "schema": {"$ref": "#/components/schemas/GrantOverview"}}},
+            "links": {"grantedInitiative": {
+                "operationId": "getInitiative",
+                "parameters": {"initiative_id": "$response.body#/rounds/0/grants/0/initiative_id"},
+                "description": "The initiative of the first grant"}}},
             "404": {"description": "unknown gemeente", "content": {"application/json": {"schema": _ERR}}}}}},
     "/api/v1/gemeenten/{code}/startbijdragen.csv": {"get": {
         "summary": "The granted startbijdragen of a gemeente as CSV (one row per grant)",
-        "tags": ["startbijdragen"], "parameters": [_CODE],
-        "responses": {"200": {"description": "CSV with columns " + ", ".join(CSV_COLUMNS),
+        "operationId": "gemeenteStartbijdragenCsv", "tags": ["startbijdragen"], "parameters": [_CODE],
+        "responses": {"200": {"description": "CSV with columns " + ", ".join(CSV_COLUMNS) + ". "
+                                             + openapi.CSV_DIALECT,
                               "content": {"text/csv": {"schema": {"type": "string"}}}},
                       "404": {"description": "unknown gemeente", "content": {"application/json": {"schema": _ERR}}}}}},
     "/api/v1/startbijdragen/aanvragen/{id}": {"get": {
         "summary": "One application (for its applicant and the gemeente's staff; needs login)",
-        "tags": ["startbijdragen"], "parameters": [_ID],
-        "responses": {"200": {"description": "the application"}, "401": {"description": "not logged in"},
-                      "403": {"description": "not allowed"}, "404": {"description": "unknown"}}}},
+        "operationId": "getGrantApplication", "tags": ["startbijdragen"], "parameters": [_ID],
+        "responses": {"200": _APPLICATION_OK, "401": openapi.error("not logged in"),
+                      "403": openapi.error("not allowed"), "404": openapi.error("unknown application")}}},
     "/api/v1/startbijdragen/aanvragen/{id}/besluit": {"post": {
         "summary": "Decide on an application (staff of the gemeente; not on one they submitted)",
-        "tags": ["startbijdragen"], "parameters": [_ID],
+        "operationId": "decideGrantApplication", "tags": ["startbijdragen"], "parameters": [_ID],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["decision", "reason"], "properties": {
                 "decision": {"type": "string", "enum": ["approve", "reject"]},
                 "reason": {"type": "string", "description": "shown to the applicant"},
                 "amount_cents": {"type": "integer", "description": "a lower amount than asked (optional)"}}}}}},
-        "responses": {"200": {"description": "the application after the decision"},
-                      "400": {"description": "a rule was broken", "content": {"application/json": {"schema": _ERR}}},
-                      "401": {"description": "not logged in"}, "403": {"description": "not allowed"},
-                      "409": {"description": "not enough budget left",
-                              "content": {"application/json": {"schema": _ERR}}}}}},
+        "responses": {"200": {**_APPLICATION_OK, "description": "the application after the decision"},
+                      "400": openapi.error("a rule was broken, or the body is not the JSON described"),
+                      "401": openapi.error("not logged in"), "403": openapi.error("not allowed"),
+                      "404": openapi.error("unknown application"),
+                      "409": openapi.error("not enough budget left")}}},
 }, {
+    "GrantApplication": {"type": "object", "required": ["id", "round_id", "status"], "properties": {
+        "id": {"type": "integer"}, "round_id": {"type": "integer"},
+        "initiative_id": {"type": "integer", "nullable": True}, "status": {"type": "string"},
+        "title": {"type": "string"}, "amount_cents": {"type": "integer"},
+        "granted_cents": {"type": "integer", "nullable": True}, "quick_lane": {"type": "boolean"},
+        "due_on": {"type": "string", "format": "date", "nullable": True},
+        "decision_reason": {"type": "string", "nullable": True},
+        "budget_lines": {"type": "array", "items": {"type": "object", "properties": {
+            "description": {"type": "string"}, "amount_cents": {"type": "integer"}}}}}},
     "GrantOverview": {"type": "object", "properties": {
         "gemeente": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}},
         "rounds": {"type": "array", "items": {"type": "object", "properties": {

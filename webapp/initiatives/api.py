@@ -91,6 +91,13 @@ def _feature(initiative, distance=None, dates=None, full: bool = False) -> dict:
             "properties": props}
 
 
+def _geojson(payload: dict):
+    """GeoJSON (RFC 7946) is sent as application/geo+json, as the OpenAPI document says."""
+    response = jsonify(payload)
+    response.mimetype = "application/geo+json"
+    return response
+
+
 def list_initiatives():
     try:
         lat = parse_float(request.args, "lat", -90, 90)
@@ -116,15 +123,15 @@ def list_initiatives():
     for initiative, distance in rows:
         dates = expand_many(initiative.activities, start, end)[:10]
         features.append(_feature(initiative, distance, dates))
-    return jsonify({"type": "FeatureCollection", "features": features,
-                    "from": start.isoformat(), "to": end.isoformat()})
+    return _geojson({"type": "FeatureCollection", "features": features,
+                     "from": start.isoformat(), "to": end.isoformat()})
 
 
 def get_initiative(initiative_id: int):
     initiative = services.get_visible(initiative_id, None)
     if initiative is None:
         raise ApiError(_("Dit initiatief bestaat niet (meer)."), status=404, code="not_found")
-    return jsonify(_feature(initiative, dates=services.upcoming(initiative, limit=10), full=True))
+    return _geojson(_feature(initiative, dates=services.upcoming(initiative, limit=10), full=True))
 
 
 def list_participants(initiative_id: int):
@@ -142,18 +149,20 @@ def list_participants(initiative_id: int):
                                       "message": p.message, "since": p.created_at.isoformat()} for p in rows]})
 
 
-_ERR = {"description": "Bad input; `error.param` names the parameter",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_ERR = openapi.error("Bad input; `error.param` names the parameter")
+_NOT_FOUND = openapi.error("No such initiative, or it is hidden")
 _INSTANCE = {"type": "object", "properties": {
     "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
     "activity_id": {"type": "integer"}, "activity": {"type": "string"},
     "place_id": {"type": "integer", "nullable": True}, "cancelled": {"type": "boolean"}}}
+_ID = {"name": "initiative_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_HISTORY = "#/paths/~1api~1v1~1initiatives~1{initiative_id}~1history/get"
 
 openapi.register(
     paths={
         "/api/v1/initiatives": {"get": {
             "summary": "Neighbourhood initiatives near a point, with their next activity dates",
-            "tags": ["initiatives"],
+            "operationId": "listInitiatives", "tags": ["initiatives"],
             "parameters": [
                 {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90},
                  "description": "latitude (WGS84); give lat and lon together"},
@@ -172,29 +181,46 @@ openapi.register(
             ],
             "responses": {"200": {"description": "GeoJSON FeatureCollection, nearest first",
                                   "content": {"application/geo+json": {"schema": {
-                                      "$ref": "#/components/schemas/InitiativeCollection"}}}},
+                                      "$ref": "#/components/schemas/InitiativeCollection"}}},
+                                  "links": {"getInitiative": {
+                                      "operationId": "getInitiative",
+                                      "parameters": {"initiative_id": "$response.body#/features/0/id"},
+                                      "description": "The first initiative found, in full"}}},
                           "400": _ERR},
         }},
         "/api/v1/initiatives/{initiative_id}": {"get": {
             "summary": "One initiative with its activities (rules, cancelled dates) and next dates",
-            "tags": ["initiatives"],
-            "parameters": [{"name": "initiative_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "operationId": "getInitiative", "tags": ["initiatives"],
+            "parameters": [_ID],
             "responses": {"200": {"description": "GeoJSON Feature", "content": {"application/geo+json": {
-                "schema": {"$ref": "#/components/schemas/InitiativeFeature"}}}},
-                "404": {"description": "Not found or hidden"}},
+                "schema": {"$ref": "#/components/schemas/InitiativeFeature"}}},
+                "links": {"initiativeHistory": {"operationRef": _HISTORY,
+                                                "parameters": {"initiative_id": "$response.body#/id"},
+                                                "description": "Its public change history"},
+                          "meetingPlace": {"operationId": "getPlace",
+                                           "parameters": {"place_id": "$response.body#/properties/places/0/id"},
+                                           "description": "The first place where it meets"},
+                          "initiativeParticipants": {"operationId": "listInitiativeParticipants",
+                                                     "parameters": {"initiative_id": "$response.body#/id"},
+                                                     "description": "Who takes part (owners only)"}}},
+                "404": _NOT_FOUND},
         }},
         "/api/v1/initiatives/{initiative_id}/participants": {"get": {
-            "summary": "Who said 'doe mee' (the initiative's owners only)",
-            "tags": ["initiatives"],
-            "parameters": [{"name": "initiative_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "The participants"}, "401": {"description": "Not logged in"},
-                          "403": {"description": "Not an owner"}},
+            "summary": "Who said 'doe mee' (the initiative's owners only; needs login)",
+            "operationId": "listInitiativeParticipants", "tags": ["initiatives"],
+            "parameters": [_ID],
+            "responses": {"200": {"description": "The participants", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Participants"}}}},
+                "401": openapi.error("Not logged in"), "403": openapi.error("Not an owner of the initiative"),
+                "404": _NOT_FOUND},
         }},
     },
     schemas={
-        "InitiativeFeature": {"type": "object", "properties": {
+        "InitiativeFeature": {"type": "object", "required": ["type", "id", "geometry", "properties"], "properties": {
             "type": {"type": "string", "enum": ["Feature"]}, "id": {"type": "integer"},
-            "geometry": {"type": "object", "nullable": True},
+            "geometry": {"type": "object", "nullable": True, "required": ["type", "coordinates"], "properties": {
+                "type": {"type": "string", "enum": ["Point"]},
+                "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}},
             "properties": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "title": {"type": "string"}, "summary": {"type": "string"},
                 "themes": {"type": "array", "items": {"type": "string"}},
@@ -205,8 +231,15 @@ openapi.register(
                 "url": {"type": "string"}, "ical_url": {"type": "string"},
                 "distance_m": {"type": "integer"},
                 "next_dates": {"type": "array", "items": _INSTANCE}}}}},
-        "InitiativeCollection": {"type": "object", "properties": {
+        "InitiativeCollection": {"type": "object", "required": ["type", "features"], "properties": {
             "type": {"type": "string", "enum": ["FeatureCollection"]},
-            "features": {"type": "array", "items": {"$ref": "#/components/schemas/InitiativeFeature"}}}},
+            "features": {"type": "array", "items": {"$ref": "#/components/schemas/InitiativeFeature"}},
+            "from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"}}},
+        "Participants": {"type": "object", "required": ["participants"], "properties": {
+            "participants": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "kind": {"type": "string", "enum": ["join", "volunteer"]},
+                "role": {"type": "string"},
+                "message": {"type": "string", "nullable": True},
+                "since": {"type": "string", "format": "date-time"}}}}}},
     },
 )

@@ -196,24 +196,30 @@ def _geo(ref):
             {"$ref": "#/components/schemas/A11yPlaceInfo"}]}}}}
 
 
+_TO_PLACE = {"getPlace": {"operationId": "getPlace", "parameters": {"place_id": "$response.body#/features/0/id"},
+                          "description": "The first place found, in full"}}
+_TO_HISTORY = {"placeHistory": {"operationRef": "#/paths/~1api~1v1~1places~1{place_id}~1history/get",
+                                "parameters": {"place_id": "$response.body#/id"},
+                                "description": "Its public change history"}}
 CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^GM[0-9]{4}$"}}
 PATHS = {
     "/api/v1/places": {"get": {
         "summary": "Published places near a point (or in a gemeente), nearest first",
         "operationId": "listPlaces", "tags": ["places"], "parameters": SEARCH_PARAMETERS,
-        "responses": {"200": _geo("PlaceCollection"), "400": _ERR}}},
+        "responses": {"200": {**_geo("PlaceCollection"), "links": _TO_PLACE}, "400": _ERR}}},
     "/api/v1/places/{place_id}": {"get": {
         "summary": "One published place", "operationId": "getPlace", "tags": ["places"],
         "parameters": [{"name": "place_id", "in": "path", "required": True, "schema": {"type": "integer"}}, FORMAT_PARAM],
-        "responses": {"200": _geo("PlaceFeature"), "400": _ERR, "404": _NOT_FOUND}}},
+        "responses": {"200": {**_geo("PlaceFeature"), "links": _TO_HISTORY}, "400": _ERR, "404": _NOT_FOUND}}},
     "/api/v1/gemeenten/{code}/places.geojson": {"get": {
         "summary": "Every published place of a gemeente", "operationId": "gemeentePlacesGeojson", "tags": ["places"],
         "parameters": [CODE_PARAM, FORMAT_PARAM],
-        "responses": {"200": _geo("PlaceCollection"), "400": _ERR, "404": _NOT_FOUND}}},
+        "responses": {"200": {**_geo("PlaceCollection"), "links": _TO_PLACE}, "400": _ERR, "404": _NOT_FOUND}}},
     "/api/v1/gemeenten/{code}/places.csv": {"get": {
         "summary": "Every published place of a gemeente as CSV", "operationId": "gemeentePlacesCsv", "tags": ["places"],
         "parameters": [CODE_PARAM],
-        "responses": {"200": {"description": "CSV, one row per place; columns: " + ", ".join(serialize.CSV_COLUMNS),
+        "responses": {"200": {"description": "CSV, one row per place; columns: " + ", ".join(serialize.CSV_COLUMNS)
+                                             + ". " + openapi.CSV_DIALECT,
                               "content": {"text/csv": {"schema": {"type": "string"}}}}, "404": _NOT_FOUND}}},
 }
 

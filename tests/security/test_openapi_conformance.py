@@ -1,0 +1,108 @@
+"""The API answers what its OpenAPI document says: schemathesis' four conformance checks on every
+operation, and its stateful phase (following the document's links, e.g. from a list to an item).
+
+Runs through WSGI (no network) on the real PostGIS. Bounded: MAX_EXAMPLES requests per operation,
+STATEFUL_EXAMPLES scenarios of at most STATEFUL_STEPS calls (the whole file takes well under 90 s).
+"""
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.checks import (content_type_conformance, not_a_server_error, response_schema_conformance,
+                                 status_code_conformance)
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
+MAX_EXAMPLES = 25
+STATEFUL_EXAMPLES = 15
+STATEFUL_STEPS = 6
+# Schemathesis' WSGI transport hands over the body as the app sent it; real clients undo Content-Encoding,
+# this one does not, so the app is asked for an uncompressed body (compression is tested on its own).
+HEADERS = {"Accept-Language": "nl", "Accept-Encoding": "identity"}
+
+
+@pytest.fixture
+def api_schema(app, make_user):
+    """A small world (a published place, an initiative meeting there weekly) so lists are not empty and the
+    links from a list to its items lead somewhere."""
+    from webapp.extensions import db
+    from webapp.initiatives import services
+    from webapp.places.models import Place
+
+    place = Place(name="Buurthuis Conformiteit", category="community_centre", status="published",
+                  address="Teststraat 1", gemeente_code="GM0363", location="SRID=4326;POINT(4.92 52.36)")
+    db.session.add(place)
+    db.session.commit()
+    owner = make_user("Eigenaar")
+    initiative = services.create_initiative(owner, {"title": "Breiclub", "summary": "Samen breien.",
+                                                    "themes": ["ontmoeting"], "cost": "free", "status": "active"},
+                                            [place.id])
+    services.add_activity(initiative, owner, {"title": "Breiavond", "starts_on": date.today(),
+                                              "start_time": time(19, 30), "end_time": time(21, 0),
+                                              "frequency": "weekly"})
+    db.session.commit()
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+
+
+def _operations(schema) -> list:
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+def _describe(exc: BaseException) -> str:
+    inner = getattr(exc, "exceptions", None)
+    if inner:
+        return " | ".join(_describe(e) for e in inner)[:3000]
+    return f"{type(exc).__name__}: {exc}"[:1500]
+
+
+def test_every_operation_passes_the_four_conformance_checks(api_schema):
+    operations = _operations(api_schema)
+    assert len(operations) >= 10
+    failures = {}
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
+                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        def call(case):
+            response = case.call(headers=HEADERS)
+            case.validate_response(response, checks=CHECKS)
+
+        try:
+            call()
+        except (Exception, BaseExceptionGroup) as exc:   # failed checks: collect them, go on with the others
+            failures[operation.label] = _describe(exc)
+    assert not failures, "\n\n".join(f"{label}: {failure}" for label, failure in failures.items())
+
+
+def test_the_document_links_lists_to_their_items(api_schema):
+    """The stateful phase needs links; without them it would only repeat the single-operation phase."""
+    document = api_schema.raw_schema
+    for path, target in [("/api/v1/initiatives", "getInitiative"), ("/api/v1/places", "getPlace")]:
+        links = document["paths"][path]["get"]["responses"]["200"]["links"]
+        assert target in {link["operationId"] for link in links.values()}, path
+
+
+def test_stateful_phase_follows_links_and_passes_the_checks(api_schema):
+    machine = api_schema.as_state_machine()
+    found: dict[str, set[int]] = {}   # operation -> statuses answered
+
+    class Checked(machine):
+        def get_call_kwargs(self, case):
+            return {"headers": HEADERS}
+
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            found.setdefault(case.operation.label, set()).add(response.status_code)
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    run_state_machine_as_test(Checked, settings=settings(
+        max_examples=STATEFUL_EXAMPLES, stateful_step_count=STATEFUL_STEPS, deadline=None, derandomize=True,
+        database=None, suppress_health_check=list(HealthCheck)))
+    # The item was reached through the list's link (a random id would hardly ever be the one initiative there
+    # is). Longer chains (initiative -> its place -> history) are followed too, but how often is up to chance.
+    assert 200 in found.get("GET /api/v1/initiatives/{initiative_id}", set()), found
