@@ -117,3 +117,17 @@ def test_decision_on_a_hidden_place_with_a_10000_character_reason_is_a_400(clien
     assert client.post(f"/moderatie/place/{place.id}/besluit",
                        data={"decision": "show", "reason": LONG}).status_code == 403
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("code", ["GM99999", "onbekend-social", LONG])
+def test_moderator_edit_with_a_gemeente_that_does_not_exist_is_a_400(client, act_as, make_place, resident, mod_ams,
+                                                                      code):
+    place = make_place("Buurthuis De Linde", owner=resident)
+    act_as(mod_ams)
+    before = snapshot()
+    response = client.post(f"/plekken/{place.id}/bewerken", headers=NL, data={
+        "name": "Buurthuis De Linde", "category": "community_centre", "lat": "52.3731", "lon": "4.8922",
+        "gemeente_code": code, "version": str(place.version)})
+    assert response.status_code == 400
+    assert "Deze gemeente kennen we niet." in _text(response)
+    assert snapshot() == before and db.session.get(Place, place.id).gemeente_code == "GM0363"
