@@ -1,7 +1,7 @@
 """Presentation helpers: dates for people, QR codes, iCalendar feeds, links to places."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import qrcode
 import qrcode.image.svg
@@ -80,29 +80,42 @@ def rule_text(activity) -> str:
     return _("Eén keer, op %(date)s", date=short_date(activity.starts_on))
 
 
-def ical_feed(name: str, found, url_of) -> bytes:
-    """An iCalendar document: one VEVENT per date (UID per instance), times in UTC, cancelled dates left out.
+AMSTERDAM = "Europe/Amsterdam"
 
+
+def ical_feed(name: str, found, url_of) -> bytes:
+    """An iCalendar document (RFC 5545): one VEVENT per date (UID per instance), cancelled dates left out.
+
+    DTSTART/DTEND are local times with TZID=Europe/Amsterdam, defined by one VTIMEZONE (made by icalendar
+    from the tz database) covering the year before the first date to the year after the last, so calendar
+    apps show the right local time on both sides of a clock change without guessing.
     `found`: iterable of (instance, initiative, place_or_None).
     """
-    from icalendar import Calendar, Event, vText
+    from zoneinfo import ZoneInfo
 
+    from icalendar import Calendar, Event, Timezone, vText
+
+    zone = ZoneInfo(AMSTERDAM)
     calendar = Calendar()
     calendar.add("prodid", "-//Buurtplek//Buurtinitiatieven//NL")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/Amsterdam")
+    calendar.add("x-wr-timezone", AMSTERDAM)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    days = [stamp.date()]
+    events = []
     for instance, initiative, place in found:
         if instance.cancelled:
             continue
         event = Event()
         event.add("uid", instance.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", instance.start)
-        event.add("dtend", instance.end)
+        event.add("dtstamp", stamp)   # DTSTAMP is UTC by the standard
+        start, end = instance.start.astimezone(zone), instance.end.astimezone(zone)
+        event.add("dtstart", start)
+        event.add("dtend", end)
+        days += [start.date(), end.date()]
         event.add("summary", f"{initiative.title}: {instance.activity.title}")
         where = (f"{place.name}, {place.address}".strip(", ") if place is not None else initiative.location_name)
         if where:
@@ -110,6 +123,10 @@ def ical_feed(name: str, found, url_of) -> bytes:
         if initiative.summary:
             event.add("description", initiative.summary)
         event.add("url", url_of(initiative))
+        events.append(event)
+    calendar.add_component(Timezone.from_tzinfo(zone, tzid=AMSTERDAM, first_date=date(min(days).year - 1, 1, 1),
+                                                last_date=date(max(days).year + 2, 1, 1)))
+    for event in events:
         calendar.add_component(event)
     return calendar.to_ical()
 
