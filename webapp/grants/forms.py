@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from webapp.grants import models as m
+from webapp.initiatives.forms import MultiCheckboxField
 from webapp.grants.money import MoneyError, euros_input, parse_euros
 from webapp.initiatives.forms import PlausibleDate  # from 1 January 2000 up to five years from today
 
@@ -92,6 +93,7 @@ class RoundForm(FlaskForm):
     min_supporters = _int_field(_l("Minimaal aantal buren dat steunt"), 0, 0, 10000)
     ask_supporters = CheckboxField(_l("Vraag hoeveel buren het plan steunen"), default=True)
     district_id = SelectField(_l("Gebied"), coerce=int, default=0)
+    priority_buurten = MultiCheckboxField(_l("Buurten met voorrang"), choices=[])
 
     def values(self) -> dict:
         return {
@@ -102,6 +104,7 @@ class RoundForm(FlaskForm):
             "answer_days": self.answer_days.data, "own_contribution_percent": self.own_contribution_percent.data,
             "min_supporters": self.min_supporters.data, "ask_supporters": bool(self.ask_supporters.data),
             "district_id": self.district_id.data or None,
+            "priority_buurten": list(self.priority_buurten.data or []),
         }
 
 

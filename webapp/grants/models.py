@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
                         String, Text, func, select, text)
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from webapp.areas.models import District, Gemeente
@@ -72,6 +72,9 @@ class GrantRound(db.Model):
     # False until a second staff member confirmed the money settings of a new round: not open until then
     # (see settings_changes).
     settings_confirmed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    # Buurten (CBS codes) this round gives priority to, e.g. those without an accessible meeting place
+    # (insight's gap analysis); the application form says so for an initiative in one of them.
+    priority_buurten: Mapped[list[str]] = mapped_column(ARRAY(String(10)), default=list, server_default="{}")
 
     # Names only: the boundaries are large and never needed with a round.
     gemeente_name = column_property(

@@ -10,7 +10,7 @@ from webapp.areas.models import Gemeente
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
-from webapp.grants import settings_changes
+from webapp.grants import priority, settings_changes
 from webapp.grants.forms import (AnswerForm, ApplicationForm, DecisionForm, HelperForm, PayoutForm, QuestionForm,
                                  RefundForm, ReportForm, RevokeForm, RoundForm)
 from webapp.grants.money import MoneyError, euros_input, parse_euros
@@ -140,6 +140,7 @@ def round_new(code: str):
     _require_staff(code)
     form = RoundForm()
     form.district_id.choices = _district_choices(code)
+    form.priority_buurten.choices = priority.choices(code)
     loose = []
     if form.validate_on_submit():
         try:
@@ -163,6 +164,7 @@ def round_edit(round_id: int):
     _require_staff(grant_round.gemeente_code)
     form = RoundForm(obj=grant_round)
     form.district_id.choices = _district_choices(grant_round.gemeente_code)
+    form.priority_buurten.choices = priority.choices(grant_round.gemeente_code)
     if request.method == "GET":
         form.district_id.data = grant_round.district_id or 0
     loose = []
@@ -357,7 +359,8 @@ def _edit_application(grant_round: GrantRound, initiative: Initiative, applicati
     return render_template("grants/apply.html", form=form, grant_round=grant_round, initiative=initiative,
                            application=application, rows=rows, line_errors=line_errors, errors=errors,
                            draft_kept=draft_kept, area=svc.area_name(grant_round),
-                           on_behalf=not svc.is_owner(current_user, initiative)), status
+                           on_behalf=not svc.is_owner(current_user, initiative),
+                           buurt_notice=priority.notice(grant_round, initiative)), status
 
 
 def _money(cents):

@@ -28,7 +28,7 @@ from webapp.accounts.permissions import has_role, is_admin
 from webapp.areas.models import District, Gemeente
 from webapp.extensions import db
 from webapp.grants import models as m
-from webapp.grants import settings_changes
+from webapp.grants import priority, settings_changes
 from webapp.grants.conflict import has_conflict
 from webapp.grants.models import GrantApplication, GrantAuditEntry, GrantBudgetLine, GrantMessage, GrantReport, GrantRound
 from webapp.i18n import local_today, money
@@ -191,13 +191,17 @@ def _release(grant_round: GrantRound, application: GrantApplication) -> int:
 
 ROUND_FIELDS = ("name", "criteria", "opens_on", "closes_on", "budget_cents", "max_amount_cents",
                 "four_eyes_cents", "answer_days", "quick_lane_cents", "own_contribution_percent",
-                "min_supporters", "ask_supporters", "district_id")
+                "min_supporters", "ask_supporters", "district_id", "priority_buurten")
 
 
 def _validate_round(data: dict[str, Any], gemeente_code: str, committed_cents: int = 0) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not (data.get("name") or "").strip():
         errors["name"] = _("Geef de regeling een naam.")
+    if "priority_buurten" in data:
+        problem = priority.validate(data["priority_buurten"], gemeente_code)
+        if problem:
+            errors["priority_buurten"] = problem
     if not data.get("opens_on"):
         errors["opens_on"] = _("Vul de datum in waarop de regeling opent.")
     if not data.get("closes_on"):

@@ -177,6 +177,16 @@ class GapReport:
         return [b for b in self.buurten if b.share_newcomers == 0]
 
 
+def _share(value) -> float:
+    """A share from SQL, 0..1 (ST_Area leaves float noise just below 0 and above 1)."""
+    return min(1.0, max(0.0, float(value or 0)))
+
+
+def _gap(row) -> BuurtGap:
+    return BuurtGap(row.code, row.name, row.inhabitants, float(row.area_m2), _share(row.share_access),
+                    _share(row.share_newcomers))
+
+
 def walk_reach_m() -> int:
     return int(current_app.config.get("INSIGHT_WALK_REACH_M", 800))
 
@@ -212,13 +222,36 @@ def gap_statement():
             .order_by(Buurt.name, Buurt.code))
 
 
+def _gap_params(gemeente_code: str, reach: int) -> dict:
+    # the index prefilter is a little wider than the reach; the circles themselves decide
+    return {"gemeente": gemeente_code, "reach": float(reach), "prefilter": reach * 1.01 + 1}
+
+
 def gap_report(gemeente_code: str, reach_m: int | None = None) -> GapReport:
     reach = reach_m if reach_m is not None else walk_reach_m()
-    rows = db.session.execute(gap_statement(), {"gemeente": gemeente_code, "reach": float(reach),
-                                                "prefilter": reach * 1.01 + 1}).all()
-    clamp = lambda v: min(1.0, max(0.0, float(v or 0)))  # noqa: E731 (float noise at 0 and 1)
-    return GapReport(gemeente_code, reach, [BuurtGap(r.code, r.name, r.inhabitants, float(r.area_m2),
-                                                     clamp(r.share_access), clamp(r.share_newcomers)) for r in rows])
+    rows = db.session.execute(gap_statement(), _gap_params(gemeente_code, reach)).all()
+    return GapReport(gemeente_code, reach, [_gap(row) for row in rows])
+
+
+def buurt_choices(gemeente_code: str) -> list[tuple[str, str]]:
+    """(code, name) of the gemeente's buurten, by name: for a grant round's priority buurten."""
+    return [(code, name) for code, name in db.session.execute(
+        select(Buurt.code, Buurt.name).where(Buurt.gemeente_code == gemeente_code).order_by(Buurt.name, Buurt.code))]
+
+
+def buurt_gap_at(location, reach_m: int | None = None) -> BuurtGap | None:
+    """The gap figures of the buurt that contains `location` (a PostGIS point), or None outside every buurt.
+    One statement: the gap statement for that one buurt."""
+    if location is None:
+        return None
+    found = db.session.execute(select(Buurt.code, Buurt.gemeente_code)
+                               .where(func.ST_Intersects(Buurt.boundary, location)).limit(1)).first()
+    if found is None:
+        return None
+    reach = reach_m if reach_m is not None else walk_reach_m()
+    row = db.session.execute(gap_statement().where(Buurt.code == bindparam("code", type_=String)),
+                             {**_gap_params(found.gemeente_code, reach), "code": found.code}).one()
+    return _gap(row)
 
 
 def gemeente(code: str) -> Gemeente | None:
