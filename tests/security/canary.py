@@ -76,6 +76,7 @@ NOT_FREE_TEXT: dict[str, str] = {
     "initiatives.status_before_pause": "a state set by the app",
     "initiatives.gemeente_code": "a gemeente code",
     "initiatives.themes": "choices from a fixed list",
+    "grant_rounds.priority_buurten": "buurt codes chosen from the loaded buurten (checked against them)",
     "initiatives.audience": "choices from a fixed list",
     "initiatives.languages": "choices from a fixed list",
     "initiative_activities.frequency": "a choice from a fixed list",
