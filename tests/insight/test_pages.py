@@ -135,3 +135,13 @@ def test_load_command(app, buurten_file):
     assert result.exit_code == 0 and "1 of other gemeenten" in result.output
     result = runner.invoke(args=["insight", "load-buurten", str(path), "--gemeente", "nope"])
     assert result.exit_code != 0 and "Not a gemeente code" in result.output
+
+
+def test_the_index_lists_gemeenten_with_buurten_and_is_in_the_menu(client):
+    page = client.get("/inzicht")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert '<a href="/inzicht/GM0344">Utrecht</a>' in text
+    assert "111 buurten" in text and "361.525 inwoners" in text
+    assert "/inzicht/GM0363" not in text          # Amsterdam: no buurten loaded
+    assert '<a href="/inzicht"' in client.get("/").get_data(as_text=True)

@@ -5,21 +5,25 @@ from __future__ import annotations
 from babel.numbers import format_decimal
 from flask import Blueprint
 from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from webapp.accounts.export import register_exporter
+from webapp import navigation
 from webapp.extensions import limiter
 from webapp.i18n import _locale_code
 from webapp.insight import routes, services
 
 bp = Blueprint("insight", __name__, template_folder="templates")
+navigation.add("insight.index", _l("Inzicht"), order=70)
 
 
 def _user_key() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
+bp.add_url_rule("/inzicht", "index", routes.index)
 bp.add_url_rule("/inzicht/<gemeente_code>", "gemeente", routes.gemeente_page)
 bp.add_url_rule("/inzicht/<gemeente_code>/buurten.csv", "gemeente_csv", routes.gemeente_csv)
 bp.add_url_rule("/inzicht/<gemeente_code>/buurten.geojson", "gemeente_geojson", routes.gemeente_geojson)

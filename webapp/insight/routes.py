@@ -38,6 +38,11 @@ def _sorted(report: services.GapReport, sort: str, order: str) -> list[services.
     return sorted(report.buurten, key=SORTS[sort], reverse=order == "desc")
 
 
+def index():
+    """GET /inzicht: the gemeenten with buurten loaded, each with its insight page."""
+    return render_template("insight/index.html", gemeenten=services.gemeenten_with_buurten())
+
+
 def gemeente_page(gemeente_code: str):
     """GET /inzicht/<gemeente_code>: the map and the sortable table of buurten, check-in figures."""
     gemeente = _gemeente_or_404(gemeente_code)

@@ -233,6 +233,23 @@ def gap_report(gemeente_code: str, reach_m: int | None = None) -> GapReport:
     return GapReport(gemeente_code, reach, [_gap(row) for row in rows])
 
 
+@dataclass(frozen=True)
+class GemeenteWithBuurten:
+    code: str
+    name: str
+    buurten: int
+    inhabitants: int
+
+
+def gemeenten_with_buurten() -> list[GemeenteWithBuurten]:
+    """The gemeenten whose buurten are loaded (the insight pages that have something to show), by name."""
+    rows = db.session.execute(
+        select(Gemeente.code, Gemeente.name, func.count(Buurt.code), func.coalesce(func.sum(Buurt.inhabitants), 0))
+        .join(Buurt, Buurt.gemeente_code == Gemeente.code).group_by(Gemeente.code, Gemeente.name)
+        .order_by(Gemeente.name))
+    return [GemeenteWithBuurten(code, name, count, int(total)) for code, name, count, total in rows]
+
+
 def buurt_choices(gemeente_code: str) -> list[tuple[str, str]]:
     """(code, name) of the gemeente's buurten, by name: for a grant round's priority buurten."""
     return [(code, name) for code, name in db.session.execute(
