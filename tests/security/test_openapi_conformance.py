@@ -6,6 +6,7 @@ STATEFUL_EXAMPLES scenarios of at most STATEFUL_STEPS calls (the whole file take
 """
 from __future__ import annotations
 
+import io
 from datetime import date, time
 
 import pytest
@@ -106,3 +107,32 @@ def test_stateful_phase_follows_links_and_passes_the_checks(api_schema):
     # The item was reached through the list's link (a random id would hardly ever be the one initiative there
     # is). Longer chains (initiative -> its place -> history) are followed too, but how often is up to chance.
     assert 200 in found.get("GET /api/v1/initiatives/{initiative_id}", set()), found
+
+
+@pytest.mark.parametrize("path", ["/api/v1/gemeenten/{code}/places.csv", "/api/v1/gemeenten/{code}/startbijdragen.csv"])
+def test_csv_answers_follow_the_dialect_the_document_describes(app, client, path):
+    """UTF-8 without BOM, comma, CRLF, a header row; quotes only where RFC 4180 needs them."""
+    import csv
+
+    from webapp.extensions import db
+    from webapp.places.models import Place
+
+    db.session.add(Place(name='Huis "De Hoek", Oost', category="community_centre", status="published",
+                         address="Teststraat 1", gemeente_code="GM0363", location="SRID=4326;POINT(4.92 52.36)"))
+    db.session.commit()
+    document = client.get("/api/v1/openapi.json").get_json()
+    description = document["paths"][path]["get"]["responses"]["200"]["description"]
+    for words in ("UTF-8", "comma", "CRLF", "first row with the column names"):
+        assert words in description, words
+    response = client.get(path.replace("{code}", "GM0363"), headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    body = response.data
+    assert not body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8")
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = rows[0]
+    assert ", ".join(header) in description   # the documented columns, in order
+    assert all(len(row) == len(header) for row in rows)
+    if "places" in path:
+        assert '"Huis ""De Hoek"", Oost"' in text and rows[1][header.index("name")] == 'Huis "De Hoek", Oost'

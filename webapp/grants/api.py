@@ -167,7 +167,8 @@ openapi.register({
                       "400": openapi.error("a rule was broken, or the body is not the JSON described"),
                       "401": openapi.error("not logged in"), "403": openapi.error("not allowed"),
                       "404": openapi.error("unknown application"),
-                      "409": openapi.error("not enough budget left")}}},
+                      "409": openapi.error("not enough budget left"),
+                      "413": openapi.error("the body is larger than 6 MB")}}},
 }, {
     "GrantApplication": {"type": "object", "required": ["id", "round_id", "status"], "properties": {
         "id": {"type": "integer"}, "round_id": {"type": "integer"},
