@@ -175,6 +175,26 @@ def test_sql_built_features_match_the_python_serializer(client, make_place):
     assert listed["properties"]["open_now"] is True
 
 
+@pytest.mark.parametrize("microsecond", [660470, 0, 1])
+def test_sql_built_and_python_built_timestamps_agree_to_the_character(client, make_place, microsecond):
+    """PostgreSQL's JSON drops trailing zeros of the microseconds, Python's isoformat a zero fraction: both
+    paths write the one open-data format instead."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import text
+
+    from webapp.extensions import db
+
+    place = make_place(*offset(*DAM, 100), name="Plek met tijd")
+    moment = datetime(2026, 11, 28, 1, 2, 3, microsecond, tzinfo=timezone.utc)
+    db.session.execute(text("update places set updated_at = :t where id = :id"), {"t": moment, "id": place.id})
+    db.session.commit()
+    listed = get(client, f"/api/v1/places?lat={DAM[1]}&lon={DAM[0]}").get_json()["features"][0]
+    single = get(client, f"/api/v1/places/{place.id}").get_json()
+    expected = moment.isoformat(timespec="microseconds")
+    assert listed["properties"]["updated_at"] == single["properties"]["updated_at"] == expected
+
+
 @pytest.mark.parametrize("query", [
     "open_at=0001-01-01T00:00%2B14:00", "open_at=9999-12-31T23:59-14:00", "open_at=9999-12-31T23:59",
     "open_at=0001-01-01T00:00",

@@ -34,6 +34,7 @@ from webapp.areas.models import Gemeente
 from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.places import hours
+from webapp.places.serialize import TIMESTAMP_SQL_FORMAT
 from webapp.places.attributes import ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES
 from webapp.places.models import Place
 
@@ -275,7 +276,7 @@ def _geojson_columns(distance) -> list:
         "languages": Place.languages, "audience": Place.audience, "activities": Place.activities,
         "host_name": Place.host_name, "house_rules": Place.house_rules, "safe_space_for": Place.safe_space_for,
         "attributes": attributes, "attribute_meta": Place.attribute_meta, "osm_id": Place.osm_id,
-        "updated_at": Place.updated_at,
+        "updated_at": func.to_char(func.timezone("UTC", Place.updated_at), TIMESTAMP_SQL_FORMAT),
         "url": func.concat(bindparam("url_prefix", type_=String), Place.id),
         "distance_m": func.round(cast(distance, Numeric), 1),
     }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timezone
 from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,20 @@ from webapp.places import hours
 from webapp.places.attributes import ATTRIBUTE_KEYS, ATTRIBUTES_BY_KEY
 from webapp.places.models import Place
 from webapp.urls import absolute_url
+
+
+
+# One way to write a moment in the open data: UTC with microseconds ("2026-11-28T01:02:03.660470+00:00").
+# search.py writes the same with TIMESTAMP_SQL_FORMAT, so the SQL-built and Python-built answers agree to
+# the character (PostgreSQL's own JSON cuts trailing zeros of the microseconds; Python's isoformat drops a
+# zero fraction altogether).
+TIMESTAMP_SQL_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+
+
+def timestamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def lonlat(place) -> tuple[float, float]:
@@ -73,7 +88,7 @@ def properties(place: Place, distance: float | None = None, open_state: str | No
         "attributes": visible_attributes(place),
         "attribute_meta": place.attribute_meta or {},
         "osm_id": place.osm_id,
-        "updated_at": place.updated_at.isoformat() if place.updated_at else None,
+        "updated_at": timestamp(place.updated_at),
         "url": place_url(place.id),
     }
     if distance is not None:
@@ -226,7 +241,7 @@ def csv_text(places: list[Place]) -> str:
             "opening_hours": place.opening_hours, "cost": place.cost or "",
             "languages": ";".join(place.languages or []), "audience": ";".join(place.audience or []),
             "activities": ";".join(place.activities or []), "host_name": place.host_name,
-            "updated_at": place.updated_at.isoformat() if place.updated_at else "",
+            "updated_at": timestamp(place.updated_at) or "",
             "url": place_url(place.id),
         }
         if place.toilets == "no":
