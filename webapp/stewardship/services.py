@@ -5,7 +5,6 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-import opening_hours as _oh
 from flask import has_request_context
 from flask_babel import gettext as _babel_gettext
 from geoalchemy2 import Geography
@@ -17,6 +16,7 @@ from webapp.accounts.models import Role, RoleGrant, User
 from webapp.accounts.permissions import gemeenten_with_role, has_role, is_admin
 from webapp.areas.models import Gemeente
 from webapp.mail.services import queue_mail_to_user
+from webapp.places import hours as place_hours
 from webapp.places.attributes import ATTRIBUTE_KEYS, CATEGORIES, COSTS, TRI_STATES
 from webapp.extensions import db
 from webapp.i18n import local_today
@@ -323,13 +323,7 @@ def lon_lat(subject) -> tuple[float, float] | None:
 
 def opening_hours_error(text: str) -> str | None:
     """None when `text` is empty or valid OSM opening_hours syntax; else a short message."""
-    if not text or not text.strip():
-        return None
-    try:
-        _oh.OpeningHours(text.strip())
-    except Exception:  # the parser raises several types (ParserError, ValueError, ...)
-        return _("Deze openingstijden begrijpen we niet. Voorbeeld: Mo-Fr 09:00-17:00; Sa 10:00-14:00")
-    return None
+    return place_hours.problem(text)
 
 
 def _check_place_values(values: dict[str, Any]) -> None:
