@@ -17,8 +17,8 @@ from schemathesis.checks import (content_type_conformance, not_a_server_error, r
                                  status_code_conformance)
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
-MAX_EXAMPLES = 25
-STATEFUL_EXAMPLES = 15
+MAX_EXAMPLES = 50
+STATEFUL_EXAMPLES = 30
 STATEFUL_STEPS = 6
 # Schemathesis' WSGI transport hands over the body as the app sent it; real clients undo Content-Encoding,
 # this one does not, so the app is asked for an uncompressed body (compression is tested on its own).
@@ -136,3 +136,67 @@ def test_csv_answers_follow_the_dialect_the_document_describes(app, client, path
     assert all(len(row) == len(header) for row in rows)
     if "places" in path:
         assert '"Huis ""De Hoek"", Oost"' in text and rows[1][header.index("name")] == 'Huis "De Hoek", Oost'
+
+
+def test_logged_in_answers_conform_too(app, api_schema, client, make_user, login):
+    """The answers behind a login (200, 403, 409 …) checked the same way, with each person's session."""
+    from datetime import timedelta
+
+    from webapp.accounts.models import Role
+    from webapp.extensions import db
+    from webapp.grants import services as grants
+    from webapp.grants import settings_changes
+    from webapp.initiatives.models import Initiative
+    from tests.grants.conftest import application_data
+
+    owner, resident = make_user("Aanvrager"), make_user("Buurvrouw")
+    staff, staff2 = make_user("Medewerker", Role.STAFF, "GM0363"), make_user("Tweede", Role.STAFF, "GM0363")
+    initiative = db.session.scalars(db.select(Initiative)).first()
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        from webapp.stewardship.services import add_owner
+
+        add_owner(initiative, owner)
+        today = grants.local_today()
+        grant_round = grants.create_round(staff, "GM0363", {
+            "name": "Startbijdragen", "criteria": "Voor bewoners.", "opens_on": today - timedelta(days=1),
+            "closes_on": today + timedelta(days=60), "budget_cents": 4_000_000, "max_amount_cents": 50_000,
+            "four_eyes_cents": 100_000, "answer_days": 14, "quick_lane_cents": 0, "own_contribution_percent": 0,
+            "min_supporters": 0, "ask_supporters": True, "district_id": None})
+        db.session.commit()
+        settings_changes.confirm(staff2, settings_changes.pending_change(grant_round))
+        db.session.commit()
+        application = grants.save_draft(owner, grant_round, initiative, application_data(30_000))
+        db.session.commit()
+        grants.submit(owner, application)
+        db.session.commit()
+
+    from schemathesis.core.transport import Response
+
+    def call_as(user, case):
+        """The request schemathesis made up, sent by the Flask test client with `user`'s session."""
+        login(client, user)
+        kwargs = {"json": case.body} if case.method == "POST" else {}
+        return Response.from_any(client.open(case.formatted_path, method=case.method, headers=HEADERS, **kwargs))
+
+    participants = api_schema["/api/v1/initiatives/{initiative_id}/participants"]["GET"]
+    application_op = api_schema["/api/v1/startbijdragen/aanvragen/{id}"]["GET"]
+    decide = api_schema["/api/v1/startbijdragen/aanvragen/{id}/besluit"]["POST"]
+    calls = [
+        (owner, participants.Case(path_parameters={"initiative_id": initiative.id}), 200),
+        (resident, participants.Case(path_parameters={"initiative_id": initiative.id}), 403),
+        (owner, application_op.Case(path_parameters={"id": application.id}), 200),
+        (resident, application_op.Case(path_parameters={"id": application.id}), 403),
+        (staff, application_op.Case(path_parameters={"id": application.id + 1000}), 404),
+        (owner, decide.Case(path_parameters={"id": application.id},
+                            body={"decision": "approve", "reason": "Mooi plan."}), 403),
+        (staff, decide.Case(path_parameters={"id": application.id}, body={"decision": "maybe", "reason": ""}), 400),
+        (staff, decide.Case(path_parameters={"id": application.id},
+                            body={"decision": "approve", "reason": "Past bij de ronde."}), 200),
+    ]
+    for user, case, status in calls:
+        response = call_as(user, case)
+        assert response.status_code == status, (case.operation.label, response.text[:300])
+        # Documented with a body schema (else response_schema_conformance would have nothing to check).
+        documented = api_schema.raw_schema["paths"][case.operation.path][case.method.lower()]["responses"]
+        assert "schema" in documented[str(status)]["content"]["application/json"], (case.operation.label, status)
+        case.validate_response(response, checks=CHECKS)
