@@ -323,7 +323,11 @@ def lon_lat(subject) -> tuple[float, float] | None:
 
 def opening_hours_error(text: str) -> str | None:
     """None when `text` is empty or valid OSM opening_hours syntax; else a short message."""
-    return place_hours.problem(text)
+    reason = place_hours.problem(text)
+    if reason is None:
+        return None
+    return _("Deze openingstijden begrijpen we niet. %(reason)s Voorbeeld: Mo-Fr 09:00-17:00; Sa 10:00-14:00",
+             reason=reason)
 
 
 def _check_place_values(values: dict[str, Any]) -> None:
