@@ -2,11 +2,21 @@
 it with the arrow keys, and take its centre with the "use the centre of the map" button."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.a11y.conftest import login_through_form
 from tests.fixtures.browser import PHONE
 from tests.fixtures.users import PASSWORD
+
+PANNING = re.compile(r"\bleaflet-pan-anim\b")
+
+
+def _wait_until_the_pan_ends(page) -> None:
+    # Leaflet marks the map pane with leaflet-pan-anim while it animates a pan and removes it at the end.
+    expect(page.locator(".leaflet-map-pane")).not_to_have_class(PANNING)
 
 
 @pytest.mark.browser
@@ -24,7 +34,7 @@ def test_pick_a_place_on_the_map_with_the_keyboard(app, new_page, make_user, key
     assert centre_before, "the map itself takes the keyboard focus"
     for _ in range(3):
         page.keyboard.press("ArrowRight")  # pans east
-    page.wait_for_timeout(400)  # Leaflet animates the pan
+    _wait_until_the_pan_ends(page)
     kb.tab_to("Gebruik het midden van de kaart", role="button")
     page.keyboard.press("Enter")
 
@@ -33,7 +43,7 @@ def test_pick_a_place_on_the_map_with_the_keyboard(app, new_page, make_user, key
     page.get_by_role("region", name="Kaart: tik op de plek").focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(400)
+    _wait_until_the_pan_ends(page)
     page.get_by_role("button", name="Gebruik het midden van de kaart").focus()
     page.keyboard.press("Enter")
     assert float(lon.input_value()) > first_lon, "panning east with the arrow keys moves the chosen point east"

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -26,15 +25,24 @@ def queue(n=1, to="bewoner@example.org"):
 
 
 class Recording:
-    def __init__(self, fail=False, pause=0.0):
+    """A sender that records what it sent. With meet=n, each thread's first send waits (holding its row lock)
+    until n threads are sending at the same moment: the handshake proves the senders really overlap."""
+
+    def __init__(self, fail=False, meet=0):
         self.sent: list[int] = []
         self.fail = fail
-        self.pause = pause
         self.lock = threading.Lock()
+        self.meet = meet
+        self.sending: set[int] = set()
+        self.arrived = threading.Condition(self.lock)
 
     def send(self, mail):
-        if self.pause:
-            time.sleep(self.pause)
+        if self.meet:
+            with self.arrived:
+                self.sending.add(threading.get_ident())
+                self.arrived.notify_all()
+                if not self.arrived.wait_for(lambda: len(self.sending) >= self.meet, timeout=10):
+                    raise AssertionError("the other sender never got a mail while this one held its lock")
         if self.fail:
             raise ConnectionRefusedError("server weg")
         with self.lock:
@@ -104,11 +112,13 @@ def test_limit_per_run():
 def test_two_senders_at_once_never_send_a_mail_twice(app):
     mails = queue(30)
     ids = {m.id for m in mails}
-    recorder = Recording(pause=0.01)
+    recorder = Recording(meet=2)
     results, errors = [], []
+    start = threading.Barrier(3)
 
     def worker():
         try:
+            start.wait(timeout=10)
             with app.app_context():
                 results.append(services.send_pending(recorder, now=T0))
                 db.session.remove()
