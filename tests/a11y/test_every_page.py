@@ -10,7 +10,7 @@ from collections import defaultdict
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from flask import g, render_template, url_for
+from flask import render_template, url_for
 
 from tests.a11y.crawl import (
     ERROR_EXPECTED, EXTRA_KINDS, EXTRA_QUERIES, KINDS, QUERY, Unresolved, candidate_rules, resolve_all,
@@ -33,10 +33,7 @@ def _client_for(app, user):
 
 
 def _get(client, url: str, **kwargs):
-    # The test's app context is shared by the test client's requests: forget the user Flask-Login
-    # remembered in `g` during the previous request, so each client is its own user.
-    for name in list(g):
-        g.pop(name, None)
+    # Each request starts with a clean `g` (tests/conftest.py IsolatedClient), so each client is its own user.
     return client.get(url, **kwargs)
 
 

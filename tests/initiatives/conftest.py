@@ -64,9 +64,6 @@ def add_activity(app):
 @pytest.fixture
 def logout():
     def do_logout(client):
-        from flask import g
-
-        g.pop("_login_user", None)
         with client.session_transaction() as session:
             session.clear()
 

@@ -65,13 +65,11 @@ def snapshot():
 def act_as(client, login):
     """Log the test client in as `user` (None: log out).
 
-    The test's app context is reused by every request, and Flask-Login caches the user in `g`:
-    forget that cache so the next request really is made by `user`.
+    Each request starts with a clean `g` (tests/conftest.py IsolatedClient), so the next request really
+    is made by `user`.
     """
-    from flask import g
 
     def switch(user):
-        g.pop("_login_user", None)
         if user is None:
             with client.session_transaction() as session:
                 session.pop("_user_id", None)
