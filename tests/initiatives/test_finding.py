@@ -192,6 +192,21 @@ def test_outdoor_initiative_is_found_by_its_own_location(make_user, add_activity
 def test_pages_render_in_english(client, neighbourhood):
     client.set_cookie("lang", "en")
     knit = neighbourhood["knit"]
-    for url in (f"/initiatieven/{knit.id}", f"/wat-is-er-te-doen?gemeente=GM0363",
-                f"/initiatieven/{knit.id}/poster"):
-        assert client.get(url).status_code == 200, url
+    # (English from the catalog that must be on the page, its Dutch original that must not)
+    common = [("Skip to content", "Naar de inhoud"),
+              ("Buurtplek helps neighbours meet each other.", "Buurtplek helpt buren elkaar te ontmoeten.")]
+    pages = {
+        f"/initiatieven/{knit.id}": [],
+        "/wat-is-er-te-doen?gemeente=GM0363": [
+            ("Activities near you in the next 7 days.", "Activiteiten bij u in de buurt in de komende 7 dagen.")],
+        f"/initiatieven/{knit.id}/poster": [
+            ("Print this page on A4 and put it up", "Print deze pagina op A4 en hang hem op")],
+    }
+    for url, texts in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert '<html lang="en"' in html, url
+        for english, dutch in common + texts:
+            assert english in html, (url, english)
+            assert dutch not in html, (url, dutch)
