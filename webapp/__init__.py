@@ -59,13 +59,27 @@ def _optional_module(name: str):
     return importlib.import_module(name)
 
 
+# Which of models/blueprint/cli each domain has: imported directly, so a missing module fails loudly.
+DOMAIN_MODULES = {
+    "areas": ("models", "cli"),
+    "accounts": ("models", "blueprint", "cli"),
+    "mail": ("models", "blueprint", "cli"),
+    "places": ("models", "blueprint", "cli"),
+    "stewardship": ("models", "blueprint"),
+    "initiatives": ("models", "blueprint", "cli"),
+    "grants": ("models", "blueprint", "cli"),
+    "insight": ("models", "blueprint", "cli"),
+}
+
+
 def _register_domain(app: Flask, name: str) -> None:
-    """Import a domain's models, then register its blueprints and CLI commands when they exist."""
-    _optional_module(f"webapp.{name}.models")
-    blueprint = _optional_module(f"webapp.{name}.blueprint")
-    for attr in ("bp", "api_bp"):
-        if blueprint is not None and hasattr(blueprint, attr):
-            app.register_blueprint(getattr(blueprint, attr))
-    cli = _optional_module(f"webapp.{name}.cli")
-    if cli is not None:
-        cli.register(app)
+    """Import a domain's models, then register its blueprints and CLI commands."""
+    parts = DOMAIN_MODULES[name]
+    importlib.import_module(f"webapp.{name}.models")
+    if "blueprint" in parts:
+        blueprint = importlib.import_module(f"webapp.{name}.blueprint")
+        app.register_blueprint(blueprint.bp)
+        if hasattr(blueprint, "api_bp"):
+            app.register_blueprint(blueprint.api_bp)
+    if "cli" in parts:
+        importlib.import_module(f"webapp.{name}.cli").register(app)

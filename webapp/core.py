@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
@@ -15,7 +14,6 @@ from webapp.extensions import db
 from webapp.i18n import LANG_COOKIE
 from webapp.redirects import safe_next_url
 
-log = logging.getLogger(__name__)
 bp = Blueprint("core", __name__)
 
 # Text we send compressed (zstd, brotli or gzip, whichever the browser takes) when no reverse proxy
@@ -31,20 +29,11 @@ COMPRESS_MIMETYPES = [
 def _setup_compression(state) -> None:
     """Flask-Compress on the whole app (registered with the core blueprint, so create_app stays as it is)."""
     app = state.app
-    try:
-        from flask_compress import Compress
-    except ImportError:  # pragma: no cover - the package is in requirements.txt
-        log.warning("flask-compress is not installed: responses are sent uncompressed")
-        return
+    from flask_compress import Compress
+
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_MIMETYPES)
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     Compress(app)
-
-
-@bp.app_template_global()
-def has_endpoint(endpoint: str) -> bool:
-    """For shared templates: link to a domain's page only when that domain is there."""
-    return endpoint in current_app.view_functions
 
 
 @bp.after_app_request
@@ -85,11 +74,8 @@ def set_language():
 
 @bp.get("/")
 def home():
-    """The start page is the places search (endpoint `places.search`) once that exists."""
-    search = current_app.view_functions.get("places.search")
-    if search is not None:
-        return search()
-    return render_template("home.html")
+    """The start page is the places search."""
+    return current_app.view_functions["places.search"]()
 
 
 @bp.get("/api/v1/openapi.json")
@@ -110,8 +96,7 @@ def _service_worker_config() -> dict:
     shell = [asset_url("css/app.css"), asset_url("js/app.js"), asset_url("icons/icon.svg"),
              asset_url("icons/icon-192.png"), asset_url("icons/icon-512.png"),
              asset_url("icons/icon-maskable-512.png"), url_for("core.offline")]
-    logout = url_for("accounts.logout") if "accounts.logout" in current_app.view_functions else "/uitloggen"
-    return {"shell": shell, "offline": url_for("core.offline"), "logout": logout}
+    return {"shell": shell, "offline": url_for("core.offline"), "logout": url_for("accounts.logout")}
 
 
 @bp.get("/sw.js")

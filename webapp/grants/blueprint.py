@@ -66,11 +66,7 @@ def initiative_panel(initiative):
 
 bp.add_app_template_global(routes.short_status, "grants_status_text")
 
-try:  # the account data download, once the accounts module offers it
-    from webapp.accounts.export import register_exporter
-except ImportError:  # pragma: no cover - accounts without export
-    register_exporter = None
-if register_exporter is not None:
-    from webapp.grants.services import export_for
+from webapp.accounts.export import register_exporter  # noqa: E402
+from webapp.grants.services import export_for  # noqa: E402
 
-    register_exporter("grants", export_for)
+register_exporter("grants", export_for)

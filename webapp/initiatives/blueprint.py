@@ -44,11 +44,7 @@ api_bp.add_url_rule("/api/v1/initiatives/<int:initiative_id>/participants", "par
 navigation.add("initiatives.whats_on", _l("Wat is er te doen?"), order=20)
 navigation.add("initiatives.mine", _l("Mijn initiatieven"), order=60, visible=lambda u: u.is_authenticated)
 
-try:  # the account data download, once the accounts package offers it
-    from webapp.accounts.export import register_exporter
-except ImportError:  # pragma: no cover - depends on another package's progress
-    register_exporter = None
-if register_exporter is not None:
-    from webapp.initiatives.export import export_user_data
+from webapp.accounts.export import register_exporter  # noqa: E402
+from webapp.initiatives.export import export_user_data  # noqa: E402
 
-    register_exporter("initiatives", export_user_data)
+register_exporter("initiatives", export_user_data)

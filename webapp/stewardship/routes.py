@@ -1,10 +1,9 @@
 """Thin controllers: parse the form, call the service (which checks who may), commit, render or redirect."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from webapp.accounts.models import User
 from webapp.accounts.services import find_by_email
@@ -20,33 +19,23 @@ from webapp.stewardship.models import JoinRequest, Report, Revision, Suggestion
 from webapp.stewardship.services import EditConflict, PermissionDenied, StewardshipError
 
 # Endpoints the other packages may provide for a subject's own page / edit form.
-_PAGE_ENDPOINTS = {"place": ("places.detail", "places.show", "places.place", "places.view"),
-                   "initiative": ("initiatives.detail", "initiatives.show", "initiatives.initiative",
-                                  "initiatives.view")}
-_EDIT_ENDPOINTS = {"place": ("stewardship.edit_place",), "initiative": ("initiatives.edit",)}
+# The one public page and edit page of each subject type: a renamed endpoint fails loudly (BuildError).
+_PAGE_ENDPOINTS = {"place": "places.detail", "initiative": "initiatives.detail"}
+_EDIT_ENDPOINTS = {"place": "stewardship.edit_place", "initiative": "initiatives.edit"}
 
 
-def _url_for_subject(endpoints, subject) -> str | None:
+def _url_for_subject(endpoints: dict[str, str], subject) -> str:
     type_name = services.subject_type(subject)
-    for endpoint in endpoints:
-        if endpoint not in current_app.view_functions:
-            continue
-        for key in (f"{type_name}_id", "id", "subject_id"):
-            try:
-                return url_for(endpoint, **{key: subject.id})
-            except BuildError:
-                continue
-    return None
+    return url_for(endpoints[type_name], **{f"{type_name}_id": subject.id})
 
 
 def subject_url(subject) -> str:
-    """The subject's own public page; the beheer page when there is none (yet)."""
-    return (_url_for_subject(_PAGE_ENDPOINTS[services.subject_type(subject)], subject)
-            or url_for("stewardship.manage", subject_type=services.subject_type(subject), subject_id=subject.id))
+    """The subject's own public page."""
+    return _url_for_subject(_PAGE_ENDPOINTS, subject)
 
 
-def subject_edit_url(subject) -> str | None:
-    return _url_for_subject(_EDIT_ENDPOINTS[services.subject_type(subject)], subject)
+def subject_edit_url(subject) -> str:
+    return _url_for_subject(_EDIT_ENDPOINTS, subject)
 
 
 def _subject_or_404(subject_type: str, subject_id: int):
