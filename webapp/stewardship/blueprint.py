@@ -62,7 +62,7 @@ _rule(f"{S}/meldingen/<int:report_id>/sluiten", "close_report", routes.close_rep
 _rule("/moderatie", "moderation", routes.moderation, ("GET",))
 _rule("/moderatie/plekken/<int:place_id>/publiceren", "publish", routes.publish)
 _rule("/moderatie/plekken/<int:place_id>/afwijzen", "reject", routes.reject)
-_rule(f"/moderatie/<any(place, initiative):subject_type>/<int:subject_id>/besluit", "decide_hidden",
+_rule("/moderatie/<any(place, initiative):subject_type>/<int:subject_id>/besluit", "decide_hidden",
       routes.decide_hidden)
 
 # Open data
@@ -90,3 +90,10 @@ navigation.add("stewardship.propose", _l("Plek voorstellen"), order=30)
 navigation.add("stewardship.mine", _l("Mijn plekken"), order=40, visible=lambda u: u.is_authenticated)
 navigation.add("stewardship.moderation", _l("Moderatie"), order=80,
                visible=lambda u: services.is_moderator_anywhere(u))
+
+from webapp.accounts.export import register_exporter  # noqa: E402
+from webapp.accounts.services import on_account_deleted  # noqa: E402
+from webapp.stewardship import export  # noqa: E402
+
+register_exporter("stewardship", export.export_user_data)
+on_account_deleted(export.withdraw_open_join_requests)
