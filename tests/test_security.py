@@ -7,18 +7,12 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from tests.accounts.helpers import fresh_g_per_request, text
+from tests.accounts.helpers import text
 from tests.fixtures.users import PASSWORD
 from webapp import create_app
 from webapp.accounts.models import User
 from webapp.config import TestConfig
 from webapp.extensions import db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g(app):
-    with fresh_g_per_request(app):
-        yield
 
 
 def csp_of(response) -> dict[str, str]:

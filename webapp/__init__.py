@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 
 from flask import Flask
@@ -52,23 +51,16 @@ def create_app(config: Config | None = None) -> Flask:
     return app
 
 
-def _optional_module(name: str):
-    """Import webapp.<name> when that module exists; None when it does not."""
-    if importlib.util.find_spec(name.rsplit(".", 1)[0]) is None or importlib.util.find_spec(name) is None:
-        return None
-    return importlib.import_module(name)
-
-
-# Which of models/blueprint/cli each domain has: imported directly, so a missing module fails loudly.
+# Which of models/blueprint/cli/demo each domain has: imported directly, so a missing module fails loudly.
 DOMAIN_MODULES = {
     "areas": ("models", "cli"),
-    "accounts": ("models", "blueprint", "cli"),
+    "accounts": ("models", "blueprint", "cli", "demo"),
     "mail": ("models", "blueprint", "cli"),
-    "places": ("models", "blueprint", "cli"),
-    "stewardship": ("models", "blueprint"),
-    "initiatives": ("models", "blueprint", "cli"),
-    "grants": ("models", "blueprint", "cli"),
-    "insight": ("models", "blueprint", "cli"),
+    "places": ("models", "blueprint", "cli", "demo"),
+    "stewardship": ("models", "blueprint", "demo"),
+    "initiatives": ("models", "blueprint", "cli", "demo"),
+    "grants": ("models", "blueprint", "cli", "demo"),
+    "insight": ("models", "blueprint", "cli", "demo"),
 }
 
 

@@ -6,6 +6,7 @@ run a no-op.
 """
 from __future__ import annotations
 
+import importlib
 import random
 
 import click
@@ -25,15 +26,14 @@ def _already_loaded() -> bool:
 
 
 def load_all(seed: int = 2026) -> list[str]:
-    from webapp import DOMAINS, _optional_module
+    from webapp import DOMAIN_MODULES, DOMAINS
 
     rng = random.Random(seed)
     summaries = []
     for name in DOMAINS:
-        module = _optional_module(f"webapp.{name}.demo")
-        if module is None:
-            continue
-        summaries.append(f"{name}: {module.load(rng)}")
+        if "demo" in DOMAIN_MODULES[name]:
+            module = importlib.import_module(f"webapp.{name}.demo")
+            summaries.append(f"{name}: {module.load(rng)}")
     return summaries
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -36,18 +35,3 @@ def main_of(response) -> str:
     match = re.search(r"<main\b.*?</main>", html, re.S)
     assert match, html
     return match.group(0)
-
-
-@contextmanager
-def fresh_g_per_request(app):
-    from flask import g, request_started
-
-    def clear(sender, **extra):
-        for key in ("_login_user", "csp_nonce"):
-            g.pop(key, None)
-
-    request_started.connect(clear, app)
-    try:
-        yield
-    finally:
-        request_started.disconnect(clear, app)

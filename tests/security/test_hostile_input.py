@@ -20,7 +20,6 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 from werkzeug.datastructures import MultiDict
 
 from tests.a11y.crawl import KINDS, QUERY, Unresolved, candidate_rules, resolve_all
@@ -181,8 +180,6 @@ class Sweep:
         savepoint = connection.begin_nested()
         try:
             before = _writes()
-            for name in list(g):
-                g.pop(name, None)
             response = client.open(url, method=method, headers=NL, **kwargs)
             self.requests += 1
             db.session.remove()
@@ -232,8 +229,6 @@ def _pages(app, clients: dict, world) -> list[tuple[str, str, str]]:
                 client = clients.get(kind)
                 if client is None:
                     continue
-                for name in list(g):
-                    g.pop(name, None)
                 response = client.get(url, headers=NL)
                 if response.status_code == 200 and response.mimetype == "text/html":
                     pages.append((kind, url, response.get_data(as_text=True)))
