@@ -2,6 +2,7 @@
 hold applications in every state, with payments dated after their approval."""
 from __future__ import annotations
 
+import importlib
 import random
 
 from sqlalchemy import select
@@ -13,14 +14,11 @@ from webapp.grants import settings_changes
 
 
 def test_demo_loads_with_confirmed_rounds(app):
-    from webapp import _optional_module
     from webapp.grants import demo
 
     rng = random.Random(2026)
     for name in ("accounts", "places", "stewardship", "initiatives"):
-        module = _optional_module(f"webapp.{name}.demo")
-        if module is not None:
-            module.load(rng)
+        importlib.import_module(f"webapp.{name}.demo").load(rng)
     summary = demo.load(rng)
     db.session.flush()
     assert "Amsterdam round" in summary

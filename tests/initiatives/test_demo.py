@@ -1,6 +1,7 @@
 """The demo data loads, realistic and consistent (on top of the accounts and places demos)."""
 from __future__ import annotations
 
+import importlib
 import random
 from datetime import timedelta
 
@@ -13,14 +14,11 @@ from webapp.stewardship.models import InitiativeOwner
 
 
 def test_demo_loads(app):
-    from webapp import _optional_module
     from webapp.initiatives import demo
 
     rng = random.Random(2026)
     for name in ("accounts", "places"):
-        module = _optional_module(f"webapp.{name}.demo")
-        if module is not None:
-            module.load(rng)
+        importlib.import_module(f"webapp.{name}.demo").load(rng)
     summary = demo.load(rng)
     db.session.flush()
     assert "initiatives" in summary
