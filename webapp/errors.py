@@ -10,6 +10,8 @@ from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from webapp.domain_errors import DomainError
+
 log = logging.getLogger("webapp")
 
 MESSAGES = {
@@ -18,6 +20,7 @@ MESSAGES = {
     403: _l("U mag dit niet doen."),
     404: _l("Deze pagina bestaat niet (meer)."),
     405: _l("Dit kan niet op deze manier."),
+    409: _l("Dit kan nu niet meer: iemand anders heeft het intussen veranderd."),
     413: _l("Het bestand is te groot."),
     429: _l("U probeert het te vaak. Wacht even en probeer het dan opnieuw."),
     500: _l("Er ging iets mis bij ons. Probeer het later opnieuw."),
@@ -125,6 +128,17 @@ def init_app(app: Flask) -> None:
     def handle_api_error(exc: ApiError):
         extra = {"param": exc.param} if exc.param else {}
         return json_error(exc.status, exc.code, exc.message, **extra)
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(exc: DomainError):
+        """The one mapping of the domain error family to HTTP: 400 / 403 / 404 / 409 with the message."""
+        _rollback()
+        message = exc.message or MESSAGES.get(exc.status, "")
+        if wants_json():
+            extra = {"param": exc.field} if exc.field else {}
+            return json_error(exc.status, exc.code, message, **extra)
+        template = f"errors/{exc.status}.html" if exc.status in (400, 403, 404) else "errors/generic.html"
+        return app.make_response((render_template(template, status=exc.status, message=message), exc.status))
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):

@@ -1,0 +1,53 @@
+"""The subject types that stewardship serves (co-owners, revisions, suggestions, reports, join requests).
+
+Stewardship knows no subject model: each subject domain registers itself once, when its package is
+imported (`webapp/places/subject.py`, `webapp/initiatives/subject.py`), with its model, the owner table,
+the fields a co-owner edits and a resident may suggest, what "public" means for it, where its pages
+are, and which gemeente's moderators look after it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SubjectType:
+    name: str                                   # "place", "initiative": stored in revisions, reports, ...
+    model: type                                 # the subject's SQLAlchemy model
+    owner_model: type                           # the co-owner table (a stewardship model)
+    owner_fk: str                               # the owner table's column naming the subject, e.g. "place_id"
+    editable_fields: tuple[str, ...]            # what a co-owner edits and a resident may suggest
+    is_public: Callable[[Any], bool]            # seen by everyone (the one definition of the domain)
+    public_path: Callable[[Any], str]           # its public page, site-relative ("/plekken/12")
+    gemeente_code: Callable[[Any], str | None]  # whose moderators look after it (None: admins only)
+    title: Callable[[Any], str]                 # its name, for mails and lists
+    not_revertible: tuple[str, ...] = ()        # fields a revert never touches (decisions, not content)
+
+
+_TYPES: dict[str, SubjectType] = {}
+_BY_MODEL: dict[type, SubjectType] = {}
+
+
+def register(subject_type: SubjectType) -> None:
+    """Called once by each subject domain; registering the same name again replaces it."""
+    _TYPES[subject_type.name] = subject_type
+    _BY_MODEL[subject_type.model] = subject_type
+
+
+def by_name(name: str) -> SubjectType | None:
+    return _TYPES.get(name)
+
+
+def of(subject: Any) -> SubjectType:
+    """The registered type of a subject object; KeyError for an object no domain registered."""
+    return _BY_MODEL[type(subject)]
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_TYPES)
+
+
+def all_types() -> tuple[SubjectType, ...]:
+    return tuple(_TYPES.values())
