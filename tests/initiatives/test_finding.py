@@ -7,7 +7,7 @@ import icalendar
 import pytest
 
 from webapp.extensions import db
-from webapp.initiatives import services
+from webapp.initiatives import clock, services
 from tests.initiatives.conftest import AMSTERDAM, UTRECHT
 
 UTC = timezone.utc
@@ -89,7 +89,7 @@ def test_whats_on_page_without_javascript(client, neighbourhood):
 
 
 def test_initiative_ical_feed_parses_with_right_instances(client, neighbourhood, monkeypatch):
-    monkeypatch.setattr(services, "utcnow", lambda: NOW)
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
     knit = neighbourhood["knit"]
     response = client.get(f"/initiatieven/{knit.id}/agenda.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
@@ -110,7 +110,7 @@ def test_initiative_ical_feed_parses_with_right_instances(client, neighbourhood,
 
 
 def test_search_ical_feed(client, neighbourhood, monkeypatch):
-    monkeypatch.setattr(services, "utcnow", lambda: NOW)
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
     response = client.get(f"/wat-is-er-te-doen.ics?lat={AMSTERDAM[1]}&lon={AMSTERDAM[0]}&radius=2000&theme=green")
     calendar = icalendar.Calendar.from_ical(response.data)
     events = list(calendar.walk("VEVENT"))

@@ -57,7 +57,7 @@ def test_searching_a_place_does_not_show_name_or_address_of_non_public_places(cl
 
 
 def test_the_owner_of_a_proposed_place_cannot_attach_it_either(client, login, make_user, make_place):
-    """Only published places can be chosen (services._published_places), so the owner gets no exception."""
+    """Only published places can be chosen (editing.published_places), so the owner gets no exception."""
     owner = make_user()
     mine = make_place("Mijn Voorgestelde Plek", status="proposed", created_by_id=owner.id)
     login(client, owner)

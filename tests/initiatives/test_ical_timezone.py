@@ -12,7 +12,7 @@ import pytest
 from dateutil import tz as dateutil_tz
 
 from webapp.extensions import db
-from webapp.initiatives import services
+from webapp.initiatives import clock, services
 from webapp.initiatives.recurrence import expand_many
 from tests.initiatives.conftest import AMSTERDAM
 
@@ -24,7 +24,7 @@ NOW = datetime(2026, 10, 19, 8, 0, tzinfo=UTC)  # Monday; winter time starts Sun
 @pytest.fixture
 def feeds(client, make_user, make_place, make_initiative, add_activity, monkeypatch):
     """The two feeds (per initiative, per search) of a weekly Tuesday evening that crosses the clock change."""
-    monkeypatch.setattr(services, "utcnow", lambda: NOW)
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
     owner = make_user("Eigenaar")
     place = make_place("Bibliotheek Oost", AMSTERDAM)
     knit = make_initiative(owner, "Breiclub", place)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.initiatives import services
+from webapp.initiatives import clock, services
 from webapp.mail.models import OutboxMail
 from webapp.stewardship import services as stewardship
 
@@ -32,7 +32,7 @@ def test_stale_notice_and_one_reminder_not_every_day(client, make_user, make_ini
     db.session.commit()
     day = START + timedelta(days=190)
     assert services.stale_since(initiative, day) == START
-    monkeypatch.setattr(services, "utcnow", lambda: day)
+    monkeypatch.setattr(clock, "utcnow", lambda: day)
     html = client.get(f"/initiatieven/{initiative.id}").get_data(as_text=True)
     assert "Niet bijgewerkt sinds" in html and "10 januari 2026" in html
     # The daily job on ten days in a row: one reminder per owner, once.
@@ -53,7 +53,7 @@ def test_owner_touch_resets_the_clock(client, login, make_user, make_initiative,
     day = START + timedelta(days=200)
     services.remind_stale(day)
     db.session.commit()
-    monkeypatch.setattr(services, "utcnow", lambda: day + timedelta(days=1))
+    monkeypatch.setattr(clock, "utcnow", lambda: day + timedelta(days=1))
     login(client, owner)
     assert client.post(f"/initiatieven/{initiative.id}/klopt-nog").status_code == 302
     db.session.expire_all()
@@ -92,7 +92,7 @@ def test_paused_after_twelve_months_and_undone_by_an_owner(client, login, make_u
     db.session.expire_all()
     assert initiative.status == "paused"
     # Any owner can.
-    monkeypatch.setattr(services, "utcnow", lambda: pause_day + timedelta(days=3))
+    monkeypatch.setattr(clock, "utcnow", lambda: pause_day + timedelta(days=3))
     login(client, owner)
     page = client.get(f"/initiatieven/{initiative.id}").get_data(as_text=True)
     assert "pauze terugdraaien" in page

@@ -1,7 +1,7 @@
 """JSON API: /api/v1/initiatives (GeoJSON) and /api/v1/initiatives/<id>. Bad input gives 400 naming the param."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import jsonify, request
@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import openapi
+from webapp.domain_errors import Invalid
 from webapp.errors import ApiError
-from webapp.initiatives import services
+from webapp.initiatives import clock, services
 from webapp.initiatives.models import THEMES
 from webapp.initiatives.recurrence import expand_many
-from webapp.initiatives.search import SearchError, parse_float
+from webapp.initiatives.search import parse_float
 from webapp.urls import absolute_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -32,7 +33,7 @@ def _moment(name: str, default: datetime, now: datetime) -> datetime:
             value = datetime.combine(date.fromisoformat(raw), time.min, AMSTERDAM)
         else:
             value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+            value = value if value.tzinfo else value.replace(tzinfo=UTC)
     except ValueError:
         raise ApiError(_("%(name)s moet een datum zijn zoals 2026-12-01 of 2026-12-01T18:00:00Z.", name=name),
                        param=name) from None
@@ -40,7 +41,7 @@ def _moment(name: str, default: datetime, now: datetime) -> datetime:
     if not now - away <= value <= now + away:   # compared as aware datetimes: no conversion, no overflow
         raise ApiError(_("%(name)s mag hoogstens %(years)s jaar van vandaag liggen.", name=name,
                          years=MAX_YEARS_AWAY), code="out_of_range", param=name)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:
@@ -86,9 +87,8 @@ def _feature(initiative, distance=None, dates=None, full: bool = False) -> dict:
             "start_time": a.start_time.strftime("%H:%M"), "end_time": a.end_time.strftime("%H:%M"),
             "timezone": a.timezone, "cancelled_dates": sorted(d.isoformat() for d in a.cancelled_dates),
         } for a in initiative.activities]
-    return {"type": "Feature", "id": initiative.id,
-            "geometry": {"type": "Point", "coordinates": [round(coords[0], 6), round(coords[1], 6)]} if coords else None,
-            "properties": props}
+    geometry = {"type": "Point", "coordinates": [round(coords[0], 6), round(coords[1], 6)]} if coords else None
+    return {"type": "Feature", "id": initiative.id, "geometry": geometry, "properties": props}
 
 
 def _geojson(payload: dict):
@@ -102,8 +102,8 @@ def list_initiatives():
     try:
         lat = parse_float(request.args, "lat", -90, 90)
         lon = parse_float(request.args, "lon", -180, 180)
-    except SearchError as exc:
-        raise ApiError(exc.message, param=exc.param) from None
+    except Invalid as exc:   # the API's own 400 body: code "bad_request", `param` naming the parameter
+        raise ApiError(exc.message, param=exc.field) from None
     if (lat is None) != (lon is None):
         raise ApiError(_("Geef zowel lat als lon op."), param="lat" if lat is None else "lon")
     radius = _int("radius", 5000, 100, services.MAX_RADIUS)
@@ -111,7 +111,7 @@ def list_initiatives():
     theme = (request.args.get("theme") or "").strip() or None
     if theme and theme not in THEMES:
         raise ApiError(_("Onbekend thema. Kies uit: %(list)s.", list=", ".join(THEMES)), param="theme")
-    now = services.utcnow()
+    now = clock.utcnow()
     start = _moment("from", now, now)
     end = _moment("to", start + timedelta(days=30), now)
     if end <= start:
@@ -141,10 +141,7 @@ def list_participants(initiative_id: int):
     initiative = services.get_visible(initiative_id, current_user)
     if initiative is None:
         raise ApiError(_("Dit initiatief bestaat niet (meer)."), status=404, code="not_found")
-    try:
-        rows = services.participants(initiative, current_user)
-    except services.PermissionDenied:
-        raise ApiError(_("Alleen de organisatoren zien wie er meedoen."), status=403, code="forbidden") from None
+    rows = services.participants(initiative, current_user)   # NotAllowed: 403 "forbidden" with its message
     return jsonify({"participants": [{"name": p.user.public_name, "kind": p.kind, "role": p.role,
                                       "message": p.message, "since": p.created_at.isoformat()} for p in rows]})
 

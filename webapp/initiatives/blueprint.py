@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp import navigation
 from webapp.extensions import csrf
-from webapp.initiatives import api, helpers, routes
+from webapp.initiatives import activity_routes, api, finding_routes, helpers, routes
 
 bp = Blueprint("initiatives", __name__, template_folder="templates")
 api_bp = Blueprint("initiatives_api", __name__)
@@ -15,27 +15,27 @@ bp.app_context_processor(helpers.template_context)
 
 R = "/initiatieven/<int:initiative_id>"
 A = R + "/activiteiten/<int:activity_id>"
-bp.add_url_rule("/wat-is-er-te-doen", "whats_on", routes.whats_on)
-bp.add_url_rule("/wat-is-er-te-doen.ics", "whats_on_ics", routes.whats_on_ics)
-bp.add_url_rule("/initiatieven", "index", routes.index)
+bp.add_url_rule("/wat-is-er-te-doen", "whats_on", finding_routes.whats_on)
+bp.add_url_rule("/wat-is-er-te-doen.ics", "whats_on_ics", finding_routes.whats_on_ics)
+bp.add_url_rule("/initiatieven", "index", finding_routes.index)
 bp.add_url_rule("/initiatieven/nieuw", "create", routes.create, methods=["GET", "POST"])
 bp.add_url_rule("/initiatieven/mijn", "mine", routes.mine)
 bp.add_url_rule(R, "detail", routes.detail)
 bp.add_url_rule(R + "/bewerken", "edit", routes.edit, methods=["GET", "POST"])
 bp.add_url_rule(R + "/klopt-nog", "confirm_current", routes.confirm_current, methods=["POST"])
 bp.add_url_rule(R + "/pauze-terugdraaien", "undo_pause", routes.undo_pause, methods=["POST"])
-bp.add_url_rule(R + "/activiteiten/nieuw", "add_activity", routes.add_activity, methods=["GET", "POST"])
-bp.add_url_rule(A, "edit_activity", routes.edit_activity, methods=["GET", "POST"])
-bp.add_url_rule(A + "/verwijderen", "delete_activity", routes.delete_activity, methods=["POST"])
-bp.add_url_rule(A + "/afzeggen", "cancel_date", routes.cancel_date, methods=["POST"])
-bp.add_url_rule(A + "/toch-door", "restore_date", routes.restore_date, methods=["POST"])
+bp.add_url_rule(R + "/activiteiten/nieuw", "add_activity", activity_routes.add_activity, methods=["GET", "POST"])
+bp.add_url_rule(A, "edit_activity", activity_routes.edit_activity, methods=["GET", "POST"])
+bp.add_url_rule(A + "/verwijderen", "delete_activity", activity_routes.delete_activity, methods=["POST"])
+bp.add_url_rule(A + "/afzeggen", "cancel_date", activity_routes.cancel_date, methods=["POST"])
+bp.add_url_rule(A + "/toch-door", "restore_date", activity_routes.restore_date, methods=["POST"])
 bp.add_url_rule(R + "/meedoen", "participate", routes.participate, methods=["GET", "POST"])
 bp.add_url_rule(R + "/meedoen/intrekken", "withdraw", routes.withdraw, methods=["POST"])
 bp.add_url_rule(R + "/deelnemers", "participants", routes.participants)
 bp.add_url_rule(R + "/contact", "contact", routes.contact, methods=["GET", "POST"])
-bp.add_url_rule(R + "/agenda.ics", "initiative_ics", routes.initiative_ics)
-bp.add_url_rule(R + "/poster", "initiative_poster", routes.initiative_poster)
-bp.add_url_rule("/plekken/<int:place_id>/poster", "place_poster", routes.place_poster)
+bp.add_url_rule(R + "/agenda.ics", "initiative_ics", finding_routes.initiative_ics)
+bp.add_url_rule(R + "/poster", "initiative_poster", finding_routes.initiative_poster)
+bp.add_url_rule("/plekken/<int:place_id>/poster", "place_poster", finding_routes.place_poster)
 
 api_bp.add_url_rule("/api/v1/initiatives", "list", api.list_initiatives)
 api_bp.add_url_rule("/api/v1/initiatives/<int:initiative_id>", "get", api.get_initiative)

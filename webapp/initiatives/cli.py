@@ -1,7 +1,7 @@
 """`flask initiatives remind`: the daily staleness job (cron)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import Flask
@@ -18,9 +18,9 @@ def remind(now_text: str) -> None:
     """Remind owners once after 6 months without an update; pause after 12 months without reaction."""
     from webapp.initiatives.services import remind_stale
 
-    now = datetime.fromisoformat(now_text) if now_text else datetime.now(timezone.utc)
+    now = datetime.fromisoformat(now_text) if now_text else datetime.now(UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     result = remind_stale(now)
     db.session.commit()
     click.echo(f"reminded: {result.reminded}, paused: {result.paused}")

@@ -6,7 +6,7 @@ that have not been updated for a long time (one reminded, one paused automatical
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -80,7 +80,7 @@ def _place_for(code: str, categories: list[str], used: set[int], rng) -> Place |
 
 
 def load(rng) -> str:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     today = now.date()
     residents = [u for u in (_user(n) for n in range(1, 31)) if u is not None]
     if not residents:

@@ -1,7 +1,7 @@
 """Presentation helpers: dates for people, QR codes, iCalendar feeds, links to places."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import qrcode
 import qrcode.image.svg
@@ -9,9 +9,10 @@ from flask import url_for
 from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
-from werkzeug.routing import BuildError
 
 from webapp.initiatives import vocab
+from webapp.initiatives.finding import initiatives_at_place
+from webapp.places.attributes import ATTRIBUTES_BY_KEY, AUDIENCES, COSTS
 
 
 def instance_when(instance) -> str:
@@ -37,19 +38,8 @@ def short_date(value) -> str:
 
 
 def place_url(place) -> str:
-    """The place's own page (places package), whatever its endpoint is called."""
-    for endpoint in ("places.detail", "places.show", "places.place"):
-        try:
-            return url_for(endpoint, place_id=place.id)
-        except BuildError:
-            continue
-    return f"/plekken/{place.id}"
-
-
-def public_url(path: str) -> str:
-    from webapp.urls import absolute_path
-
-    return absolute_path(path)
+    """The place's own page (site-relative)."""
+    return url_for("places.detail", place_id=place.id)
 
 
 def qr_svg(url: str, label: str) -> Markup:
@@ -103,7 +93,7 @@ def ical_feed(name: str, found, url_of) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", AMSTERDAM)
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = datetime.now(UTC).replace(microsecond=0)
     days = [stamp.date()]
     events = []
     for instance, initiative, place in found:
@@ -133,9 +123,6 @@ def ical_feed(name: str, found, url_of) -> bytes:
 
 def template_context() -> dict:
     """Globals for the initiatives templates (and the place page's panel)."""
-    from webapp.initiatives import services
-    from webapp.places.attributes import ATTRIBUTES_BY_KEY, AUDIENCES, COSTS
-
     return {
         "audience_label": lambda key: AUDIENCES.get(key, key),
         "audience_choices": lambda: list(AUDIENCES.items()),
@@ -149,5 +136,5 @@ def template_context() -> dict:
         "initiative_place_url": place_url,
         "activity_where": activity_where,
         "activity_rule_text": rule_text,
-        "initiatives_at_place": services.initiatives_at_place,
+        "initiatives_at_place": initiatives_at_place,
     }

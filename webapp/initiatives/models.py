@@ -4,8 +4,23 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from geoalchemy2 import Geometry
-from sqlalchemy import (ARRAY, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, SmallInteger,
-                        String, Table, Text, Time, UniqueConstraint, func)
+from sqlalchemy import (
+    ARRAY,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db

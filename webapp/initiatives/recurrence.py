@@ -14,13 +14,13 @@ near one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
-from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
-UTC = timezone.utc
+UTC = UTC
 MAX_WINDOW = timedelta(days=800)   # longest period expanded at once (the API allows 366 days)
 MAX_INSTANCES = 500                # most dates of one activity in one expansion (weekly: ~2 years)
 
