@@ -1,5 +1,6 @@
-# Buurtplek: `make run` serves the app, `make test` runs the whole suite.
-# Both install what is missing first (apt packages, .venv, the private PostGIS cluster).
+# Buurtplek: `make run` serves the app, `make test` runs lint and the whole suite, `make lint` the linters only.
+# Each installs what is missing first (apt packages, .venv, the private PostGIS cluster): `make run` the
+# runtime requirements (requirements.txt), `make test` and `make lint` the dev ones too (requirements-dev.txt).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,13 +9,13 @@ DB_URL = $$(scripts/pg.sh url)
 # The owner role runs migrations and loaders; the app (DB_URL) may only read and write rows.
 OWNER_URL = $$(scripts/pg.sh owner-url)
 
-.PHONY: run test setup system venv db stop demo lint translations
+.PHONY: run test setup system venv venv-dev db stop demo lint translations
 
 run: setup demo
 	DATABASE_URL="$(DB_URL)" $(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 \
 	  --access-logfile - "webapp:create_app()"
 
-test: setup
+test: setup venv-dev lint
 	DATABASE_URL="$(DB_URL)" MIGRATION_DATABASE_URL="$(OWNER_URL)" $(PY) -m pytest $(PYTEST_ARGS)
 
 setup: system venv db
@@ -22,7 +23,14 @@ setup: system venv db
 system:
 	@scripts/install-system.sh
 
-venv: $(VENV)/.installed node_modules/.package-lock.json
+# Runtime packages only (make run); venv-dev adds the test and lint tools and the test-only npm packages.
+venv: $(VENV)/.installed
+
+venv-dev: $(VENV)/.installed-dev node_modules/.package-lock.json
+
+# ruff, mypy (strict for models and services) and import-linter (the domains' layering): scripts/lint.sh.
+lint: venv-dev
+	@scripts/lint.sh
 
 # The npm packages (opening_hours.js, the official A11yJSON schema) from the committed package-lock.json:
 # tests/places/test_a11yjson.py validates with them. Reinstalled when the lock file is newer.
@@ -35,6 +43,13 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
 	@touch $@
+
+# Redone when either file changes (requirements-dev.txt includes requirements.txt).
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $(VENV)/.installed $@
 
 translations: venv
 	@$(VENV)/bin/pybabel compile -d webapp/translations 2>&1 | grep -v "^compiling catalog" || true
