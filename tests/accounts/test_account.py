@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.accounts.helpers import mails_to, text
 from tests.fixtures.users import PASSWORD
-from webapp.accounts import services
+from webapp.accounts import deletion, services
 from webapp.accounts.export import register_exporter, _EXPORTERS
 from webapp.accounts.models import RoleGrant, User, UserSession
 from webapp.extensions import db
@@ -209,13 +209,13 @@ def _any_category() -> str:
 
 def test_delete_hooks_run(make_user):
     seen = []
-    services._DELETE_HOOKS.append(lambda u: seen.append(u.email))
+    hook = services.on_account_deleted(lambda u: seen.append(u.email))
     try:
         user = make_user()
         email = user.email
         services.delete_account(user, PASSWORD)
     finally:
-        services._DELETE_HOOKS.pop()
+        deletion._DELETE_HOOKS.remove(hook)
     assert seen == [email]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.accounts.helpers import main_of
 from tests.fixtures.users import PASSWORD
-from webapp.accounts import services
+from webapp.accounts import passwords, services
 from webapp.extensions import db
 
 NEW_PASSWORD = "een lang wachtwoord"
@@ -20,9 +20,9 @@ NEW_PASSWORD = "een lang wachtwoord"
 @contextmanager
 def argon2_calls():
     """Counts argon2 hashing and verifying (the real functions still run)."""
-    services._dummy_hash()  # made once per process, before counting
-    spy = mock.Mock(wraps=services._hasher)
-    with mock.patch.object(services, "_hasher", spy):
+    passwords._dummy_hash()  # made once per process, before counting
+    spy = mock.Mock(wraps=passwords._hasher)
+    with mock.patch.object(passwords, "_hasher", spy):
         calls = {}
         yield calls
     calls.update(hash=spy.hash.call_count, verify=spy.verify.call_count)

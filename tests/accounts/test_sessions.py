@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.accounts.helpers import link_in, mails_to, text
 from tests.fixtures.users import PASSWORD
-from webapp.accounts import services
+from webapp.accounts import services, sessions
 from webapp.accounts.models import UserSession
 from webapp.extensions import db
 
@@ -201,7 +201,7 @@ def test_a_session_unused_for_30_days_has_ended(make_user):
     user = make_user()
     token = services.start_session(user, "pytest")
     db.session.commit()
-    row = db.session.get(UserSession, services._token_hash(token))
+    row = db.session.get(UserSession, sessions._token_hash(token))
     later = row.last_seen_at + timedelta(days=29)
     assert services.load_user(f"{user.id}:{token}", now=later) is user
     db.session.refresh(row)
@@ -217,7 +217,7 @@ def test_only_a_hash_of_the_token_is_stored(make_user):
     token = services.start_session(user, "pytest")
     db.session.commit()
     ids = db.session.scalars(select(UserSession.id).where(UserSession.user_id == user.id)).all()
-    assert token not in ids and services._token_hash(token) in ids
+    assert token not in ids and sessions._token_hash(token) in ids
 
 
 @pytest.mark.parametrize("user_id", ["", ":", "abc:def", "1", "1:" + "x" * 500, "99999999999999999999:x"])

@@ -5,7 +5,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from webapp import navigation
-from webapp.accounts import routes, services
+from webapp.accounts import account_routes, role_routes, routes, services
 from webapp.accounts.permissions import is_admin
 from webapp.extensions import login_manager
 
@@ -19,18 +19,18 @@ bp.add_url_rule("/account/bevestigen/<token>", "confirm_email", routes.confirm_e
 bp.add_url_rule("/wachtwoord-vergeten", "forgot_password", routes.forgot_password, methods=["GET", "POST"])
 bp.add_url_rule("/wachtwoord-herstellen/<token>", "reset_password", routes.reset_password,
                 methods=["GET", "POST"])
-bp.add_url_rule("/account", "account", routes.account)
-bp.add_url_rule("/account/gegevens", "update_profile", routes.update_profile, methods=["POST"])
-bp.add_url_rule("/account/wachtwoord", "change_password", routes.change_password, methods=["POST"])
-bp.add_url_rule("/account/email", "change_email", routes.change_email, methods=["POST"])
-bp.add_url_rule("/account/email/<token>", "confirm_email_change", routes.confirm_email_change)
-bp.add_url_rule("/account/email-terug/<token>", "undo_email_change", routes.undo_email_change,
+bp.add_url_rule("/account", "account", account_routes.account)
+bp.add_url_rule("/account/gegevens", "update_profile", account_routes.update_profile, methods=["POST"])
+bp.add_url_rule("/account/wachtwoord", "change_password", account_routes.change_password, methods=["POST"])
+bp.add_url_rule("/account/email", "change_email", account_routes.change_email, methods=["POST"])
+bp.add_url_rule("/account/email/<token>", "confirm_email_change", account_routes.confirm_email_change)
+bp.add_url_rule("/account/email-terug/<token>", "undo_email_change", account_routes.undo_email_change,
                 methods=["GET", "POST"])
-bp.add_url_rule("/account/download", "download_data", routes.download_data)
-bp.add_url_rule("/account/verwijderen", "delete_account", routes.delete_account, methods=["GET", "POST"])
-bp.add_url_rule("/beheer/rollen", "roles", routes.roles)
-bp.add_url_rule("/beheer/rollen", "grant_role", routes.grant_role, methods=["POST"])
-bp.add_url_rule("/beheer/rollen/<int:grant_id>/intrekken", "revoke_role", routes.revoke_role, methods=["POST"])
+bp.add_url_rule("/account/download", "download_data", account_routes.download_data)
+bp.add_url_rule("/account/verwijderen", "delete_account", account_routes.delete_account, methods=["GET", "POST"])
+bp.add_url_rule("/beheer/rollen", "roles", role_routes.roles)
+bp.add_url_rule("/beheer/rollen", "grant_role", role_routes.grant_role, methods=["POST"])
+bp.add_url_rule("/beheer/rollen/<int:grant_id>/intrekken", "revoke_role", role_routes.revoke_role, methods=["POST"])
 
 login_manager.user_loader(services.load_user)
 login_manager.login_view = "accounts.login"
@@ -41,4 +41,4 @@ navigation.add("accounts.roles", _l("Rollen"), order=80, visible=is_admin)
 navigation.add("accounts.account", _l("Mijn account"), order=85, visible=lambda u: u.is_authenticated)
 navigation.add("accounts.login", _l("Inloggen"), order=90, visible=lambda u: not u.is_authenticated)
 
-bp.add_app_template_global(routes.role_label, "role_label")
+bp.add_app_template_global(role_routes.role_label, "role_label")

@@ -12,13 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from webapp.areas.models import District, Gemeente
+from webapp.domain_errors import Invalid
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 
 
-class LoadError(ValueError):
-    """The file cannot be loaded; the message says why, in plain words."""
+class LoadError(Invalid):
+    """The file cannot be loaded; the message says why, in plain words (the command line shows it)."""
 
 
 @dataclass
@@ -147,6 +148,11 @@ def load_districts(path: Path, gemeente_code: str, code_field: str = "Stadsdeelc
         report.inserted += 1
     db.session.commit()
     return report
+
+
+def gemeente_exists(code: str | None) -> bool:
+    """True when a gemeente with this CBS code (e.g. GM0363) is loaded."""
+    return bool(code) and db.session.get(Gemeente, code) is not None
 
 
 def list_gemeenten() -> list[tuple[str, str]]:
