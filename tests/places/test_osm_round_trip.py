@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from webapp.extensions import db
 from webapp.places import osm
 from webapp.places.models import Place
+from webapp.domain_errors import NotAllowed
 from webapp.stewardship import services as stewardship
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "osm" / "round-trip.geojson"
@@ -242,7 +243,7 @@ def test_wrong_user_cannot_edit_an_imported_place(app, make_user):
     osm.import_features(fixture_features(), status="published")
     target = place("node/9100000001")
     stranger = make_user("Vreemde")
-    with pytest.raises(stewardship.PermissionDenied):
+    with pytest.raises(NotAllowed):
         stewardship.edit_subject(stranger, target, {"wheelchair": "no"}, target.version)
     db.session.rollback()
     assert place("node/9100000001").wheelchair == "yes"

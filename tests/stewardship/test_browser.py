@@ -96,6 +96,7 @@ def test_propose_publish_join_accept_edit_revert(new_page, browser_login, assert
 @pytest.mark.browser
 def test_every_stewardship_page_is_accessible_and_fits_320px(new_page, browser_login, assert_accessible, make_user):
     from webapp.initiatives.models import Initiative
+    from webapp.places import services as place_services
     from webapp.stewardship import services
 
     owner = make_user("Olga Eigenaar")
@@ -112,8 +113,8 @@ def test_every_stewardship_page_is_accessible_and_fits_320px(new_page, browser_l
     services.suggest_edit(neighbour, place, {"hearing_loop": "yes"}, note="Er hangt een bordje")
     services.report(neighbour, place, "access_barrier", "De oprit is weg")
     services.report(neighbour, place, "people_safety", "Iemand wordt lastiggevallen")
-    rejected = services.propose_place(owner, {"name": "Mijn tuin", "category": "garden"}, 4.9, 52.36)
-    services.reject_place(moderator, rejected, "Dit is een privétuin.")
+    rejected = place_services.propose_place(owner, {"name": "Mijn tuin", "category": "garden"}, 4.9, 52.36)
+    place_services.reject_place(moderator, rejected, "Dit is een privétuin.")
     hidden = Initiative(title="Verborgen initiatief", gemeente_code="GM0363", hidden=True)
     db.session.add(hidden)
     db.session.commit()

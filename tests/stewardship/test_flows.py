@@ -9,6 +9,7 @@ from webapp.extensions import db
 from webapp.initiatives.models import Initiative
 from webapp.mail.models import OutboxMail
 from webapp.places.models import Place
+from webapp.places import services as place_services
 from webapp.stewardship import services
 from webapp.stewardship.models import JoinRequest, Report, Revision, Suggestion
 
@@ -142,10 +143,10 @@ def test_duplicate_search_needs_near_and_similar_and_published(make_place):
     make_place("Bibliotheek Centrum", where=(4.8923, 52.3732))
     make_place("Buurtkamer De Linde", where=(4.9200, 52.3731))  # ~1.9 km away
     make_place("Buurtkamer De Linde", where=(4.8922, 52.3732), status="proposed")
-    found = services.find_duplicates("Buurtkamer De Linde", 4.8922, 52.3731)
+    found = place_services.find_duplicates("Buurtkamer De Linde", 4.8922, 52.3731)
     assert [p.name for p, _ in found] == ["Buurtkamer de Linde"]
     assert found[0][1] < 150
-    assert services.find_duplicates("Speeltuin", 4.8922, 52.3731) == []
+    assert place_services.find_duplicates("Speeltuin", 4.8922, 52.3731) == []
 
 
 # --- co-ownership --------------------------------------------------------------------------------

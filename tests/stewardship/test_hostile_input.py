@@ -7,7 +7,9 @@ import pytest
 
 from tests.stewardship.conftest import snapshot
 from webapp.extensions import db
+from webapp.domain_errors import Invalid
 from webapp.places.models import Place
+from webapp.places import services as place_services
 from webapp.stewardship import services
 from webapp.stewardship.models import Report
 
@@ -54,8 +56,8 @@ def test_reject_with_a_long_reason_by_another_gemeentes_moderator_is_403(client,
 
 
 def test_services_refuse_reasons_longer_than_we_keep(mod_ams, proposal):
-    with pytest.raises(services.StewardshipError):
-        services.reject_place(mod_ams, proposal, LONG)
+    with pytest.raises(Invalid):
+        place_services.reject_place(mod_ams, proposal, LONG)
     db.session.rollback()
     assert db.session.get(Place, proposal.id).status == "proposed"
 

@@ -8,6 +8,8 @@ from typing import Callable
 import pytest
 
 from webapp.extensions import db
+from webapp.domain_errors import NotAllowed
+from webapp.places import services as place_services
 from webapp.stewardship import services
 from webapp.stewardship.models import JoinRequest, Report, Suggestion
 
@@ -169,15 +171,15 @@ def test_moderation_nav_item_only_for_moderators(client, act_as, world):
 
 
 def test_services_refuse_the_wrong_user(world):
-    with pytest.raises(services.PermissionDenied):
-        services.publish_place(world["mod_utr"], world["proposal"])
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
+        place_services.publish_place(world["mod_utr"], world["proposal"])
+    with pytest.raises(NotAllowed):
         services.edit_subject(world["other"], world["place"], {"name": "X"}, world["place"].version)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.revert_to(world["owner"], world["place"], world["first_revision"], world["place"].version)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.close_report(world["owner"], world["people"], "nee")
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.request_join(world["other"], world["proposal"], "mag ik?")
 
 

@@ -5,13 +5,21 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from webapp import navigation
-from webapp.places import api, routes
+from webapp.places import api, manage_routes, routes
+from webapp.stewardship.blueprint import rule
 
 bp = Blueprint("places", __name__, template_folder="templates")
 api_bp = Blueprint("places_api", __name__)
 
 bp.add_url_rule("/plekken", "search", routes.search)
 bp.add_url_rule("/plekken/<int:place_id>", "detail", routes.detail)
+bp.add_url_rule("/plekken/<int:place_id>/geschiedenis", "history", manage_routes.history)
+# Proposing, editing, publishing (the generic co-beheer pages are stewardship's)
+rule(bp, "/plekken/voorstellen", "propose", manage_routes.propose, ("GET", "POST"), limit="10 per hour")
+rule(bp, "/plekken/<int:place_id>/intrekken", "withdraw_proposal", manage_routes.withdraw_proposal)
+rule(bp, "/plekken/<int:place_id>/bewerken", "edit", manage_routes.edit, ("GET", "POST"), limit="60 per hour")
+rule(bp, "/moderatie/plekken/<int:place_id>/publiceren", "publish", manage_routes.publish)
+rule(bp, "/moderatie/plekken/<int:place_id>/afwijzen", "reject", manage_routes.reject)
 
 api_bp.add_url_rule("/api/v1/places", "list", api.list_places)
 api_bp.add_url_rule("/api/v1/places/<int:place_id>", "get", api.get_place)
@@ -19,3 +27,4 @@ api_bp.add_url_rule("/api/v1/gemeenten/<code>/places.geojson", "gemeente_geojson
 api_bp.add_url_rule("/api/v1/gemeenten/<code>/places.csv", "gemeente_csv", api.gemeente_csv)
 
 navigation.add("places.search", _l("Plekken zoeken"), order=10)
+navigation.add("places.propose", _l("Plek voorstellen"), order=30)

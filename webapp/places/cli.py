@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.places import osm
 from webapp.places.models import Place
 from webapp.places.osm_readers import FORMATS
-from webapp.places.search import public_filter
+from webapp.places.visibility import listed_filter
 
 places_cli = AppGroup("places", help="Meeting places: import from OpenStreetMap data, export OSM-tagged GeoJSON.")
 
@@ -54,7 +54,7 @@ def export_command(output: Path | None, gemeente: str | None, all_statuses: bool
     """Write places as GeoJSON with OpenStreetMap tags (the reverse of import)."""
     stmt = select(Place, func.ST_X(Place.location), func.ST_Y(Place.location)).order_by(Place.id)
     if not all_statuses:
-        stmt = stmt.where(public_filter())
+        stmt = stmt.where(listed_filter())
     if gemeente:
         stmt = stmt.where(Place.gemeente_code == gemeente.upper())
     collection = osm.export_collection(db.session.execute(stmt).all())

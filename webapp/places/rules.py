@@ -10,7 +10,7 @@ from sqlalchemy import String, and_
 from sqlalchemy.dialects.postgresql import array
 
 from webapp.places.models import Place
-from webapp.places.search import public_filter
+from webapp.places.visibility import listed_filter
 
 
 def newcomers_conditions() -> list:
@@ -34,5 +34,5 @@ def wheelchair_accessible():
 
 
 def public():
-    """Published and not hidden: what the public sees."""
-    return public_filter()
+    """Listed (published, not hidden, not closed): what the public finds. See webapp/places/visibility.py."""
+    return listed_filter()

@@ -23,13 +23,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import (ARRAY, Float, Integer, Numeric, Select, String, Text, and_, bindparam, case, cast, func, literal,
-                        select, type_coerce)
+from sqlalchemy import (ARRAY, Float, Integer, Numeric, Select, String, Text, bindparam, case, cast, func, literal, select,
+                        type_coerce)
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import NullType
 from sqlalchemy.dialects.postgresql import array
 from werkzeug.datastructures import MultiDict
 
+from webapp import geo
 from webapp.areas.models import Gemeente
 from webapp.errors import ApiError
 from webapp.extensions import db
@@ -37,6 +38,8 @@ from webapp.places import hours
 from webapp.places.serialize import TIMESTAMP_SQL_FORMAT
 from webapp.places.attributes import ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES
 from webapp.places.models import Place
+from webapp.places import visibility
+from webapp.places.visibility import listed_filter
 
 log = logging.getLogger(__name__)
 
@@ -227,11 +230,13 @@ def parse_params(args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> SearchP
 
 def geography(column):
     """`geography(location)`: the expression of the GiST index ix_places_location_geog."""
-    return func.geography(column)
+    return geo.geography(column)
 
 
 def public_filter():
-    return and_(Place.status == "published", Place.hidden.is_(False))
+    """Listed places (published, not hidden): kept under this name for callers in other domains; the rule
+    is `webapp.places.visibility.listed_filter`."""
+    return listed_filter()
 
 
 # The OpenStreetMap import's JSONB (every tag as read): only the OSM export reads them, never a search.
@@ -291,14 +296,13 @@ def _geojson_columns(distance) -> list:
 def _statement(shape: tuple, as_geojson: bool = False) -> Select:
     """The search statement for one shape of filters, built once (building costs more than running)."""
     with_radius, in_gemeente, categories, free, needs, audiences, languages, newcomers, wants_open = shape
-    centre = func.geography(func.ST_SetSRID(func.ST_MakePoint(bindparam("lon", type_=Float),
-                                                              bindparam("lat", type_=Float)), 4326))
+    centre = geo.bound_point("lon", "lat")
     place_geog = geography(Place.location)
-    conditions = [public_filter()]
-    distance = func.ST_Distance(place_geog, centre, False)
+    conditions = [listed_filter()]
+    distance = geo.distance_m(place_geog, centre)
     columns = (_geojson_columns(distance) if as_geojson else _result_columns()) + [distance.label("distance")]
     if with_radius:
-        conditions.append(func.ST_DWithin(place_geog, centre, bindparam("radius", type_=Float), False))
+        conditions.append(geo.within_m(place_geog, centre, bindparam("radius", type_=Float)))
     if in_gemeente:
         conditions.append(Place.gemeente_code == bindparam("gemeente", type_=String))
     if categories:
@@ -321,7 +325,7 @@ def _statement(shape: tuple, as_geojson: bool = False) -> Select:
     if wants_open:
         conditions.append(Place.opening_hours != "")
     return (select(*columns).where(*conditions)
-            .order_by(place_geog.op("<->")(centre))
+            .order_by(geo.nearest_first(place_geog, centre))
             .limit(bindparam("fetch", type_=Integer)))
 
 
@@ -412,17 +416,17 @@ def read_rows(stmt, values: dict | None = None) -> list:
 
 
 def get_public(place_id: int) -> Place | None:
-    """A published, not hidden place, or None (the public sees nothing else)."""
-    return db.session.scalars(select(Place).where(Place.id == place_id, public_filter())).first()
+    """A public place (published or closed, not hidden), or None (the public sees nothing else)."""
+    return db.session.scalars(select(Place).where(Place.id == place_id, visibility.public_filter())).first()
 
 
 def gemeente_places(code: str) -> tuple[Gemeente | None, list[Place]]:
-    """Every public place of a gemeente, by name (for the open-data downloads)."""
+    """Every listed place of a gemeente, by name (for the open-data downloads; closed places left out)."""
     gemeente = db.session.get(Gemeente, code)
     if gemeente is None:
         return None, []
     places = list(db.session.scalars(
-        select(Place).where(public_filter(), Place.gemeente_code == code).order_by(Place.name, Place.id)))
+        select(Place).where(listed_filter(), Place.gemeente_code == code).order_by(Place.name, Place.id)))
     return gemeente, places
 
 

@@ -5,14 +5,15 @@ from flask import jsonify
 from flask_babel import gettext as _
 
 from webapp import openapi
-from webapp.errors import ApiError
+from webapp.domain_errors import NotFound
 from webapp.stewardship import services
 
 
 def _history(subject_type: str, subject_id: int):
+    """Readable for everything public (a closed place too); proposals and hidden subjects: 404."""
     subject = services.get_subject(subject_type, subject_id)
     if subject is None or not services.is_public(subject):
-        raise ApiError(_("Dit bestaat niet (meer)."), status=404, code="not_found")
+        raise NotFound(_("Dit bestaat niet (meer)."))
     revisions = services.history(subject)
     response = jsonify({"data": [{
         "id": r.id,

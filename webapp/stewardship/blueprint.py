@@ -1,4 +1,7 @@
-"""Every URL rule of stewardship (co-beheer): proposals, co-owners, suggestions, history, reports, moderation."""
+"""Every URL rule of stewardship (co-beheer): co-owners, suggestions, history, reports, moderation, "Mijn plekken".
+
+The subject-specific pages (proposing a place, its edit form, publishing or rejecting a proposal) are the
+subject domain's own (webapp/places/blueprint.py)."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -13,7 +16,7 @@ from webapp.stewardship import api, display, routes, services
 bp = Blueprint("stewardship", __name__, template_folder="templates")
 api_bp = Blueprint("stewardship_api", __name__)
 
-S = "/beheer/<any(place, initiative):subject_type>/<int:subject_id>"
+S = "/beheer/<any(place, initiative):subject_type>/<int:subject_id>"  # an unregistered type answers 404
 
 
 def _user_key() -> str:
@@ -27,20 +30,21 @@ def _limited(rule: str, view):
                          deduct_when=lambda response: response.status_code < 400)(view)
 
 
-def _rule(path, endpoint, view, methods=("POST",), limit=None):
+def rule(blueprint: Blueprint, path: str, endpoint: str, view, methods=("POST",), limit: str | None = None) -> None:
+    """A URL rule for logged-in users, optionally rate limited per account (also used by subject domains)."""
     view = login_required(view)
     if limit:
         view = _limited(limit, view)
-    bp.add_url_rule(path, endpoint, view, methods=list(methods))
+    blueprint.add_url_rule(path, endpoint, view, methods=list(methods))
 
 
-# Proposing, "Mijn plekken"
-_rule("/plekken/voorstellen", "propose", routes.propose, ("GET", "POST"), limit="10 per hour")
+def _rule(path, endpoint, view, methods=("POST",), limit=None):
+    rule(bp, path, endpoint, view, methods, limit)
+
+
+# "Mijn plekken"
 _rule("/plekken/mijn", "mine", routes.mine, ("GET",))
-_rule("/plekken/<int:place_id>/intrekken", "withdraw_proposal", routes.withdraw_proposal)
-# Editing a place, and the history of any subject (public)
-_rule("/plekken/<int:place_id>/bewerken", "edit_place", routes.edit_place, ("GET", "POST"), limit="60 per hour")
-bp.add_url_rule("/plekken/<int:place_id>/geschiedenis", "place_history", routes.place_history)
+# The history of any subject (public)
 bp.add_url_rule(f"{S}/geschiedenis", "history", routes.history)
 _rule(f"{S}/terugzetten/<int:revision_id>", "revert", routes.revert)
 _rule(f"{S}/bevestigen", "confirm", routes.confirm)
@@ -60,17 +64,12 @@ _rule(f"{S}/melden", "report", routes.report, ("GET", "POST"), limit="10 per hou
 _rule(f"{S}/meldingen/<int:report_id>/sluiten", "close_report", routes.close_report)
 # Moderation
 _rule("/moderatie", "moderation", routes.moderation, ("GET",))
-_rule("/moderatie/plekken/<int:place_id>/publiceren", "publish", routes.publish)
-_rule("/moderatie/plekken/<int:place_id>/afwijzen", "reject", routes.reject)
 _rule("/moderatie/<any(place, initiative):subject_type>/<int:subject_id>/besluit", "decide_hidden",
       routes.decide_hidden)
 
 # Open data
 api_bp.add_url_rule("/api/v1/places/<int:place_id>/history", "place_history", api.place_history)
 api_bp.add_url_rule("/api/v1/initiatives/<int:initiative_id>/history", "initiative_history", api.initiative_history)
-
-bp.app_errorhandler(services.PermissionDenied)(routes.permission_denied)
-
 
 @bp.record_once
 def _template_helpers(state) -> None:
@@ -86,7 +85,6 @@ def _template_helpers(state) -> None:
     )
 
 
-navigation.add("stewardship.propose", _l("Plek voorstellen"), order=30)
 navigation.add("stewardship.mine", _l("Mijn plekken"), order=40, visible=lambda u: u.is_authenticated)
 navigation.add("stewardship.moderation", _l("Moderatie"), order=80,
                visible=lambda u: services.is_moderator_anywhere(u))

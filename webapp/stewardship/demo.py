@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from webapp.accounts.models import User
 from webapp.areas.services import gemeente_centre
 from webapp.extensions import db
+from webapp.places import services as place_services
 from webapp.places.models import Place
 from webapp.stewardship import services
 
@@ -106,15 +107,15 @@ def load(rng) -> str:
                   "house_rules": "Iedereen is welkom. We zijn vriendelijk tegen elkaar.",
                   "opening_hours": rng.choice(("Mo-Fr 09:00-17:00; PH off", "Sa 10:00-16:00", "")),
                   "toilets": rng.choice(("yes", "no", "unknown")), "wheelchair": rng.choice(("yes", "limited", "unknown"))}
-        services.propose_place(proposer, values, lon + dlon, lat + dlat, gemeente_code=code)
+        place_services.propose_place(proposer, values, lon + dlon, lat + dlat, gemeente_code=code)
         proposals += 1
     # One proposal was already rejected, so "Mijn plekken" shows a reason.
     moderator = moderators.get("GM0363")
     if moderator is not None:
-        rejected = services.propose_place(residents[0], {"name": "Mijn achtertuin", "category": "garden",
+        rejected = place_services.propose_place(residents[0], {"name": "Mijn achtertuin", "category": "garden",
                                                          "description": "Een tuin achter mijn huis."},
                                           4.90, 52.36, gemeente_code="GM0363")
-        services.reject_place(moderator, rejected, "Dit is een privétuin. Die kunnen we niet op de kaart zetten.")
+        place_services.reject_place(moderator, rejected, "Dit is een privétuin. Die kunnen we niet op de kaart zetten.")
     db.session.flush()
     log.info("stewardship demo loaded")
     return (f"{owned} co-owners, {revisions} revisions, {suggestions} suggestions, {requests} join requests, "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from webapp.places.attributes import ATTRIBUTES_BY_KEY, CATEGORIES, COSTS, TRI_STATE_LABELS
+from webapp.stewardship import registry
 from webapp.stewardship.forms import REPORT_SHORT
 
 FIELD_LABELS = {
@@ -32,8 +32,11 @@ YES_NO = {True: _l("ja"), False: _l("nee")}
 
 
 def field_label(name: str) -> str:
-    if name in ATTRIBUTES_BY_KEY:
-        return str(ATTRIBUTES_BY_KEY[name].label)
+    """The subject domains' own label for their fields first (e.g. accessibility attributes), then ours."""
+    for kind in registry.all_types():
+        label = kind.field_label(name) if kind.field_label is not None else None
+        if label is not None:
+            return label
     return str(FIELD_LABELS.get(name, name))
 
 
@@ -41,12 +44,10 @@ def value(name: str, raw) -> str:
     """A stored value as text for people (the template escapes it)."""
     if raw is None or raw == "" or raw == []:
         return "—"
-    if name in ATTRIBUTES_BY_KEY:
-        return str(TRI_STATE_LABELS.get(raw, raw))
-    if name == "category":
-        return str(CATEGORIES.get(raw, raw))
-    if name == "cost":
-        return str(COSTS.get(raw, raw))
+    for kind in registry.all_types():
+        text = kind.value_label(name, raw) if kind.value_label is not None else None
+        if text is not None:
+            return text
     if name == "status":
         return str(STATUS_LABELS.get(raw, raw))
     if isinstance(raw, bool):

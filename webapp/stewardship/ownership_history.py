@@ -10,7 +10,7 @@ from sqlalchemy import exists, or_, select
 
 from webapp.extensions import db
 from webapp.stewardship.models import OwnershipHistory
-from webapp.stewardship.services import is_owner, subject_type
+from webapp.stewardship.services.base import is_owner, subject_type
 
 
 def was_owner_since(user, subject, since: datetime) -> bool:

@@ -7,13 +7,20 @@ are, and which gemeente's moderators look after it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 
+def _never(subject: Any) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class SubjectType:
+    """One kind of subject. Its model has the columns `id`, `version`, `hidden` and `gemeente_code`
+    (stewardship locks, hides and scopes by them)."""
+
     name: str                                   # "place", "initiative": stored in revisions, reports, ...
     model: type                                 # the subject's SQLAlchemy model
     owner_model: type                           # the co-owner table (a stewardship model)
@@ -24,6 +31,15 @@ class SubjectType:
     gemeente_code: Callable[[Any], str | None]  # whose moderators look after it (None: admins only)
     title: Callable[[Any], str]                 # its name, for mails and lists
     not_revertible: tuple[str, ...] = ()        # fields a revert never touches (decisions, not content)
+    # Optional: what only some subject types have.
+    is_closed: Callable[[Any], bool] = _never   # public but closed: nobody joins, suggests or reports any more
+    check_values: Callable[[dict[str, Any]], None] | None = None  # the domain's value rules; raises Invalid
+    edit_path: Callable[[Any], str] | None = None  # its edit form, site-relative
+    # Subjects waiting for a moderator to publish them, in these gemeenten (None: everywhere), oldest first.
+    awaiting_moderation: Callable[[Collection[str] | None], list[Any]] | None = None
+    proposed_by: Callable[[int], list[Any]] | None = None  # a user's own proposals (waiting or not placed)
+    field_label: Callable[[str], str | None] | None = None  # a label for one of its own fields (history)
+    value_label: Callable[[str, Any], str | None] | None = None  # a stored value as text for people
 
 
 _TYPES: dict[str, SubjectType] = {}
@@ -34,6 +50,11 @@ def register(subject_type: SubjectType) -> None:
     """Called once by each subject domain; registering the same name again replaces it."""
     _TYPES[subject_type.name] = subject_type
     _BY_MODEL[subject_type.model] = subject_type
+
+
+def for_model(model: type) -> SubjectType:
+    """The registered type of a subject model; KeyError for a model no domain registered."""
+    return _BY_MODEL[model]
 
 
 def by_name(name: str) -> SubjectType | None:

@@ -1,0 +1,108 @@
+"""Overviews: the moderation queue, "Mijn plekken" (my proposals, what I co-own, my requests and
+suggestions), and the panel on a subject's page. Generic over the registered subject types."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from webapp.accounts.models import Role
+from webapp.accounts.permissions import gemeenten_with_role
+from webapp.extensions import db
+from webapp.stewardship import registry
+from webapp.stewardship.models import JoinRequest, Report, Suggestion
+from webapp.stewardship.owned import owned
+from webapp.stewardship.services.base import (active_owners, is_closed, is_owner, is_public, real_user, require,
+                                              require_login)
+from webapp.stewardship.services.owners import join_requests, open_join_request
+from webapp.stewardship.services.permissions import can_moderate, is_moderator_anywhere
+from webapp.stewardship.services.reports import open_report_count
+from webapp.stewardship.services.revisions import can_confirm
+from webapp.stewardship.services.suggestions import suggestions
+
+MY_RECENT = 20
+
+
+def moderation_queue(user: Any, gemeente_code: str | None = None) -> dict[str, Any]:
+    """What waits for this moderator: proposals, hidden subjects, reports, and join requests and
+    suggestions on subjects without co-owners. Only the gemeenten the moderator moderates."""
+    require(is_moderator_anywhere(user))
+    codes = gemeenten_with_role(user, Role.MODERATOR)  # None: everywhere (admin)
+    if gemeente_code:
+        require(codes is None or gemeente_code in codes)
+        codes = {gemeente_code}
+
+    def in_scope(column):
+        return True if codes is None else column.in_(codes)
+
+    proposals: list[Any] = []
+    hidden: list[Any] = []
+    reports: list[tuple[Report, Any]] = []
+    ownerless_requests: list[tuple[JoinRequest, Any]] = []
+    ownerless_suggestions: list[tuple[Suggestion, Any]] = []
+    for kind in registry.all_types():
+        model, owner_model = kind.model, kind.owner_model
+        if kind.awaiting_moderation is not None:
+            proposals += kind.awaiting_moderation(codes)
+        scope = in_scope(model.gemeente_code)
+        hidden += db.session.scalars(select(model).where(model.hidden.is_(True), scope))
+        for row, subject in db.session.execute(
+                select(Report, model).join(model, and_(Report.subject_type == kind.name, Report.subject_id == model.id))
+                .where(Report.status == "open", scope).order_by(Report.id)):
+            reports.append((row, subject))
+        no_owner = ~select(owner_model).where(getattr(owner_model, kind.owner_fk) == model.id).exists()
+        for row, subject in db.session.execute(
+                select(JoinRequest, model).join(model, and_(JoinRequest.subject_type == kind.name,
+                                                            JoinRequest.subject_id == model.id))
+                .where(JoinRequest.status == "open", scope, no_owner).order_by(JoinRequest.id)):
+            ownerless_requests.append((row, subject))
+        for row, subject in db.session.execute(
+                select(Suggestion, model).join(model, and_(Suggestion.subject_type == kind.name,
+                                                           Suggestion.subject_id == model.id))
+                .where(Suggestion.status == "open", scope, no_owner).order_by(Suggestion.id)):
+            ownerless_suggestions.append((row, subject))
+    return {"proposals": proposals, "hidden": hidden, "reports": reports,
+            "join_requests": ownerless_requests, "suggestions": ownerless_suggestions,
+            "gemeenten": codes}
+
+
+def my_places(user: Any) -> dict[str, Any]:
+    """For "Mijn plekken": my proposals (with status and reason), what I co-own per subject type
+    (`owned` for places, `owned_<type>s` for the others), my join requests and suggestions."""
+    require_login(user)
+    result: dict[str, Any] = {"proposals": []}
+    for kind in registry.all_types():
+        if kind.proposed_by is not None:
+            result["proposals"] += kind.proposed_by(user.id)
+        result["owned" if kind.name == "place" else f"owned_{kind.name}s"] = owned(user, kind.name)
+    result["requests"] = list(db.session.scalars(select(JoinRequest).where(JoinRequest.user_id == user.id)
+                                                 .order_by(JoinRequest.id.desc()).limit(MY_RECENT)))
+    result["suggestions"] = list(db.session.scalars(select(Suggestion).where(Suggestion.user_id == user.id)
+                                                    .order_by(Suggestion.id.desc()).limit(MY_RECENT)))
+    return result
+
+
+def panel(user: Any, subject: Any) -> dict[str, Any]:
+    """What the subject panel shows this user: co-owners, allowed actions, open report count."""
+    owner = is_owner(user, subject)
+    moderator = can_moderate(user, subject)
+    logged_in = real_user(user) is not None
+    public = is_public(subject)
+    closed = is_closed(subject)
+    pending = open_join_request(user, subject)
+    return {
+        "owners": active_owners(subject),
+        "is_owner": owner,
+        "is_moderator": moderator,
+        "can_edit": owner or moderator,
+        "can_suggest": logged_in and public and not closed and not (owner or moderator),
+        "can_join": logged_in and public and not closed and not owner and pending is None,
+        "join_pending": pending is not None,
+        "can_report": logged_in and not closed and (public or owner or moderator),
+        "can_confirm": can_confirm(subject) and (owner or moderator),
+        "closed": closed,
+        "open_reports": open_report_count(subject),
+        "open_requests": len(join_requests(subject)) if (owner or moderator) else 0,
+        "open_suggestions": len(suggestions(subject)) if (owner or moderator) else 0,
+        "logged_in": logged_in,
+    }
