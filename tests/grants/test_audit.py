@@ -4,6 +4,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.grants.conftest import audit_actions
+from webapp.accounts import helper_roles
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
@@ -59,7 +60,7 @@ def test_orm_update_of_audit_entry_fails(owner, grant_round, initiative, make_ap
 
 
 def test_helper_grant_is_logged(staff, resident):
-    svc.grant_helper(staff, "GM0363", resident.email)
+    helper_roles.grant_helper(staff, "GM0363", resident.email)
     db.session.commit()
     entry = db.session.scalars(select(m.GrantAuditEntry).where(m.GrantAuditEntry.action == "helper_granted")).one()
     assert entry.gemeente_code == "GM0363" and entry.details["helper_id"] == resident.id

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp.accounts.models import User
+from webapp.domain_errors import NotAllowed
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
@@ -207,7 +208,7 @@ def test_parallel_proposals_and_confirmations_of_money_settings(app, make_user, 
         def run():
             try:
                 return job()
-            except svc.Forbidden:
+            except NotAllowed:
                 return "forbidden"
             except svc.GrantError as exc:
                 return f"refused: {exc}"

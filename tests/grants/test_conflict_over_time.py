@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.grants.test_authz import snapshot
+from webapp.domain_errors import NotAllowed
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
@@ -61,7 +62,7 @@ def test_former_owner_may_take_no_decision(action, owner, former_owner, staff2, 
     db.session.commit()
     status = application.status
     before = snapshot()
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         if action in ("approve", "confirm"):
             svc.decide(former_owner, application, "approve", "Ja.")
         elif action == "reject":
@@ -114,7 +115,7 @@ def test_who_applied_for_the_initiative_in_the_last_12_months_may_not_decide(own
     db.session.commit()
     later = make_application(owner, make_round(name="Najaar"), initiative, 20_000)
     assert not svc.can_decide(staff, later)
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         svc.decide(staff, later, "approve", "Ja.")
     db.session.rollback()
     db.session.execute(text("UPDATE grant_applications SET created_at = now() - interval '13 months' "

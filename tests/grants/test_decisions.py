@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.grants.conftest import application_data, audit_actions
+from webapp.domain_errors import NotAllowed
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
@@ -102,23 +103,23 @@ def test_at_threshold_one_approval_is_enough(owner, staff, make_round, initiativ
 def test_nobody_decides_on_what_they_submitted(owner, staff, grant_round, initiative, make_application):
     application = make_application(staff, grant_round, initiative)  # staff applied on the owner's behalf
     assert not svc.can_decide(staff, application)
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         svc.decide(staff, application, "approve", "Mijn eigen aanvraag.")
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         svc.record_payout(staff, application, svc.local_today(), "REF")
 
 
 def test_staff_owner_of_initiative_cannot_decide(staff, grant_round, make_initiative, make_application):
     own = make_initiative(staff, title="Initiatief van de medewerker zelf")
     application = make_application(staff, grant_round, own)
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         svc.decide(staff, application, "approve", "Ik keur mezelf goed.")
 
 
 @pytest.mark.parametrize("who", ["staff_utrecht", "owner", "resident", "helper"])
 def test_only_staff_of_the_gemeente_decides(request, who, owner, grant_round, initiative, make_application):
     application = make_application(owner, grant_round, initiative)
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         svc.decide(request.getfixturevalue(who), application, "approve", "Ja.")
     assert db.session.get(m.GrantApplication, application.id).status == m.SUBMITTED
 
@@ -130,9 +131,9 @@ def test_question_and_answer_thread(owner, staff, grant_round, initiative, make_
     assert application.awaiting_answer
     question_mail = db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "grants.question")).one()
     assert question_mail.to_address == owner.email and "Hoeveel mensen" in question_mail.body
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         svc.answer_question(resident, application, "Ik ben niet de aanvrager.")
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         svc.ask_question(owner, application, "Kan ik mezelf iets vragen?")
     svc.answer_question(owner, application, "Ongeveer veertig.")
     db.session.commit()

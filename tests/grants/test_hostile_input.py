@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
 from webapp.csv_safety import spreadsheet_safe
+from webapp.media import clean_image
 
 MARKER = b"CANARY-7f3a9c"
 
@@ -39,7 +40,7 @@ def test_jpeg_comment_exif_xmp_and_icc_text_do_not_survive_reencoding():
     assert original.count(MARKER) >= 4 and b"\xff\xfe" in original  # a COM segment, EXIF, XMP and ICC text
     with Image.open(io.BytesIO(original)) as probe:
         assert MARKER in probe.info["comment"]
-    cleaned, mime = svc.clean_image(original)
+    cleaned, mime = clean_image(original)
     assert mime == "image/jpeg"
     assert MARKER not in cleaned
     with Image.open(io.BytesIO(cleaned)) as image:
@@ -57,7 +58,7 @@ def test_png_text_chunks_exif_and_icc_do_not_survive_reencoding():
     Image.new("RGBA", (32, 32), (0, 128, 0, 128)).save(out, "PNG", pnginfo=info, exif=_exif_with_text(),
                                                        icc_profile=b"\0" * 128 + b"icc " + MARKER)
     assert MARKER in out.getvalue()
-    cleaned, mime = svc.clean_image(out.getvalue())
+    cleaned, mime = clean_image(out.getvalue())
     assert mime == "image/png" and MARKER not in cleaned
     with Image.open(io.BytesIO(cleaned)) as image:
         assert image.mode == "RGBA" and image.getpixel((1, 1)) == (0, 128, 0, 128)

@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.grants.conftest import audit_actions
+from webapp.domain_errors import NotAllowed
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
@@ -58,7 +59,7 @@ def test_staff_revoke_before_payout_with_reason(owner, staff, quick_round, initi
     with pytest.raises(svc.GrantError) as info:
         svc.revoke(staff, application, "")
     assert "reason" in info.value.errors
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         svc.revoke(owner, application, "Ik wil niet meer.")
     svc.revoke(staff, application, "Het initiatief is commercieel.")
     db.session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.grants.conftest import application_data
 from tests.grants.test_authz import snapshot
+from webapp.domain_errors import NotAllowed
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
@@ -121,7 +122,7 @@ def test_proposer_cannot_confirm_own_change(client, login, staff, big_round):
     assert response.status_code == 403
     assert snapshot() == before and _round_row(big_round.id)[3] == 25_000
     assert settings_changes.pending_change(big_round).status == m.CHANGE_PENDING
-    with pytest.raises(svc.Forbidden):
+    with pytest.raises(NotAllowed):
         settings_changes.confirm(staff, change)
 
 
@@ -219,7 +220,7 @@ def test_new_round_opens_only_after_a_second_staff_member_confirms(client, login
     with pytest.raises(svc.GrantError, match="nog niet open"):
         svc.submit(owner, application)
     db.session.rollback()
-    with pytest.raises(svc.Forbidden):  # the creator cannot open it alone
+    with pytest.raises(NotAllowed):  # the creator cannot open it alone
         settings_changes.confirm(staff, settings_changes.pending_change(grant_round))
     db.session.rollback()
     login(client, staff2)

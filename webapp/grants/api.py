@@ -3,25 +3,26 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from flask import Response, abort, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import openapi
-from webapp.areas.models import Gemeente
+from webapp.csv_safety import spreadsheet_safe
 from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.grants import services as svc
-from webapp.csv_safety import spreadsheet_safe
 from webapp.grants.models import GrantApplication
+from webapp.transactions import commit_or_raise
 
 CSV_COLUMNS = ["round_id", "round", "initiative_id", "initiative", "purpose", "amount_cents", "amount_eur",
                "date", "paid", "district"]
 
 
-def _gemeente(code: str) -> Gemeente:
-    gemeente = db.session.get(Gemeente, code)
+def _gemeente(code: str) -> Any:
+    gemeente = svc.gemeente(code)
     if gemeente is None:
         raise ApiError(_("Deze gemeente bestaat niet."), status=404, code="not_found", param="code")
     return gemeente
@@ -59,9 +60,10 @@ def public_csv(code: str):
         for g in r["grants"]:
             cents = g["amount_cents"]
             # Every text cell, the round's name too: nothing a spreadsheet would run as a formula.
-            writer.writerow([r["id"], spreadsheet_safe(r["name"]), g["initiative_id"], spreadsheet_safe(g["initiative"]),
-                             spreadsheet_safe(g["purpose"]), cents, f"{cents // 100}.{cents % 100:02d}",
-                             g["date"] or "", "yes" if g["paid"] else "no", spreadsheet_safe(g["district"])])
+            writer.writerow([r["id"], spreadsheet_safe(r["name"]), g["initiative_id"],
+                             spreadsheet_safe(g["initiative"]), spreadsheet_safe(g["purpose"]), cents,
+                             f"{cents // 100}.{cents % 100:02d}", g["date"] or "", "yes" if g["paid"] else "no",
+                             spreadsheet_safe(g["district"])])
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="startbijdragen-{code}.csv"',
         "Access-Control-Allow-Origin": "*"})
@@ -104,19 +106,11 @@ def decide_json(application_id: int):
     amount = body.get("amount_cents")
     if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool)):
         raise ApiError(_("amount_cents moet een heel getal (centen) zijn."), param="amount_cents")
-    try:
-        svc.decide(current_user, application, str(body.get("decision", "")), str(body.get("reason") or ""), amount)
-    except svc.Forbidden:
-        db.session.rollback()
-        abort(403)
-    except svc.GrantError as exc:
-        db.session.rollback()
-        field, message = next(iter(exc.errors.items()))
-        raise ApiError(message, status=409 if isinstance(exc, svc.BudgetExceeded) else 400,
-                       code="budget_exceeded" if isinstance(exc, svc.BudgetExceeded) else "rule_broken",
-                       param=None if field == "_" else field) from exc
-    db.session.commit()
-    return jsonify(_application_json(db.session.get(GrantApplication, application_id)))
+    # A broken rule answers 400 ("rule_broken"), too little budget 409 ("budget_exceeded"), with the field as
+    # `param` (webapp.errors); nothing is saved then.
+    commit_or_raise(lambda: svc.decide(current_user, application, str(body.get("decision", "")),
+                                       str(body.get("reason") or ""), amount))
+    return jsonify(_application_json(application))
 
 
 _GRANT = {"type": "object", "properties": {

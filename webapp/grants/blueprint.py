@@ -6,41 +6,41 @@ from flask_babel import lazy_gettext as _l
 
 from webapp import navigation
 from webapp.extensions import csrf
-from webapp.grants import api, routes
+from webapp.grants import api, routes_apply, routes_common, routes_public, routes_staff
 
 bp = Blueprint("grants", __name__, template_folder="templates")
 P = "/startbijdragen"
 
-bp.add_url_rule(P, "index", routes.index)
-bp.add_url_rule(f"{P}/gemeente/<code>", "public_page", routes.public_page)
-bp.add_url_rule(f"{P}/beheer/<code>", "staff_home", routes.staff_home)
-bp.add_url_rule(f"{P}/beheer/<code>/regeling/nieuw", "round_new", routes.round_new, methods=["GET", "POST"])
-bp.add_url_rule(f"{P}/beheer/<code>/helpers", "helpers", routes.helpers, methods=["GET", "POST"])
-bp.add_url_rule(f"{P}/beheer/<code>/helpers/<int:user_id>/weghalen", "helper_remove", routes.helper_remove,
+bp.add_url_rule(P, "index", routes_public.index)
+bp.add_url_rule(f"{P}/gemeente/<code>", "public_page", routes_public.public_page)
+bp.add_url_rule(f"{P}/beheer/<code>", "staff_home", routes_staff.staff_home)
+bp.add_url_rule(f"{P}/beheer/<code>/regeling/nieuw", "round_new", routes_staff.round_new, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/beheer/<code>/helpers", "helpers", routes_staff.helpers, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/beheer/<code>/helpers/<int:user_id>/weghalen", "helper_remove", routes_staff.helper_remove,
                 methods=["POST"])
-bp.add_url_rule(f"{P}/regeling/<int:round_id>", "round_page", routes.round_page)
-bp.add_url_rule(f"{P}/regeling/<int:round_id>/bewerken", "round_edit", routes.round_edit, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/regeling/<int:round_id>", "round_page", routes_public.round_page)
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/bewerken", "round_edit", routes_staff.round_edit, methods=["GET", "POST"])
 bp.add_url_rule(f"{P}/regeling/<int:round_id>/geldwijziging/<int:change_id>/bevestigen", "round_change_confirm",
-                routes.round_change_confirm, methods=["POST"])
+                routes_staff.round_change_confirm, methods=["POST"])
 bp.add_url_rule(f"{P}/regeling/<int:round_id>/geldwijziging/<int:change_id>/afwijzen", "round_change_reject",
-                routes.round_change_reject, methods=["POST"])
-bp.add_url_rule(f"{P}/regeling/<int:round_id>/aanvragen", "apply", routes.apply, methods=["GET", "POST"])
-bp.add_url_rule(f"{P}/regeling/<int:round_id>/wachtrij", "queue", routes.queue)
-bp.add_url_rule(f"{P}/regeling/<int:round_id>/cijfers", "dashboard", routes.dashboard)
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>", "application_page", routes.application_page)
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/bewerken", "application_edit", routes.application_edit,
+                routes_staff.round_change_reject, methods=["POST"])
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/aanvragen", "apply", routes_apply.apply, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/wachtrij", "queue", routes_staff.queue)
+bp.add_url_rule(f"{P}/regeling/<int:round_id>/cijfers", "dashboard", routes_staff.dashboard)
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>", "application_page", routes_apply.application_page)
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/bewerken", "application_edit", routes_apply.application_edit,
                 methods=["GET", "POST"])
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/intrekken", "withdraw", routes.withdraw, methods=["POST"])
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/vraag", "ask", routes.ask, methods=["POST"])
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/antwoord", "answer", routes.answer, methods=["POST"])
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/besluit", "decide", routes.decide, methods=["POST"])
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/toekenning-intrekken", "revoke", routes.revoke,
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/intrekken", "withdraw", routes_apply.withdraw, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/vraag", "ask", routes_staff.ask, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/antwoord", "answer", routes_apply.answer, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/besluit", "decide", routes_staff.decide, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/toekenning-intrekken", "revoke", routes_staff.revoke,
                 methods=["POST"])
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/uitbetaling", "payout", routes.payout, methods=["POST"])
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/terugbetaling", "refund", routes.refund, methods=["POST"])
-bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/verslag", "report", routes.report, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/uitbetaling", "payout", routes_staff.payout, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/terugbetaling", "refund", routes_staff.refund, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/verslag", "report", routes_apply.report, methods=["GET", "POST"])
 bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/<any(foto, bonnetjes):kind>", "report_image",
-                routes.report_image)
+                routes_public.report_image)
 
 api_bp = Blueprint("grants_api", __name__)
 api_bp.add_url_rule("/api/v1/gemeenten/<code>/startbijdragen", "public_json", api.public_json)
@@ -64,7 +64,7 @@ def initiative_panel(initiative):
     return services.initiative_panel(current_user, initiative)
 
 
-bp.add_app_template_global(routes.short_status, "grants_status_text")
+bp.add_app_template_global(routes_common.short_status, "grants_status_text")
 
 from webapp.accounts.export import register_exporter  # noqa: E402
 from webapp.grants.services import export_for  # noqa: E402

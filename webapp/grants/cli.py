@@ -10,12 +10,15 @@ from datetime import timedelta
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.accounts.models import Role, RoleGrant, User
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
+from webapp.grants.services.notify import application_url
+from webapp.mail.services import queue_mail_to_user
 
 grants_cli = AppGroup("grants", help="Startbijdragen (grants).")
 
@@ -34,21 +37,16 @@ def due_applications(within_days: int = 2) -> dict[str, list[m.GrantApplication]
 
 def remind(within_days: int = 2) -> int:
     """Queue one reminder mail per staff member per gemeente. Returns the number of mails. Caller commits."""
-    from flask_babel import gettext as _
-
-    from webapp.mail.services import queue_mail_to_user
-
     mails = 0
-    from webapp.urls import public_base
-
-    base = public_base()
     for code, applications in due_applications(within_days).items():
         today = svc.local_today()
         lines = []
         for a in applications:
+            if a.due_on is None:  # not in the list: due_applications selects by due date
+                continue
             left = (a.due_on - today).days
             when = _("%(n)s dagen te laat", n=-left) if left < 0 else _("nog %(n)s dagen", n=left)
-            lines.append(f"- {a.title} ({a.initiative.title}): {when}\n  {base}/startbijdragen/aanvraag/{a.id}")
+            lines.append(f"- {a.title} ({a.initiative.title}): {when}\n  {application_url(a)}")
         staff = db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
             RoleGrant.role == Role.STAFF.value, RoleGrant.gemeente_code == code, User.deleted_at.is_(None)))
         for person in staff:

@@ -7,7 +7,7 @@ queries the stewardship tables.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import exists, select
@@ -24,7 +24,7 @@ def has_conflict(user, application: GrantApplication, now: datetime | None = Non
         return True
     if application.created_by_id == user.id:
         return True
-    since = (now or datetime.now(timezone.utc)) - LOOKBACK
+    since = (now or datetime.now(UTC)) - LOOKBACK
     if was_owner_since(user, application.initiative, since):
         return True
     return bool(db.session.scalar(select(exists().where(

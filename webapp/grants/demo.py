@@ -5,17 +5,20 @@ Skips gracefully when the demo staff or demo initiatives are missing.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, has_request_context
-from sqlalchemy import select
 
+from webapp.accounts import services as accounts
 from webapp.accounts.models import User
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
+from webapp.grants.services import audit
+from webapp.i18n import AMSTERDAM
+from webapp.initiatives import queries as initiatives
 from webapp.initiatives.models import Initiative
-from webapp.stewardship.models import InitiativeOwner
+from webapp.stewardship import services as stewardship
 
 DOMAIN = "demo.buurtplek.example"
 
@@ -49,25 +52,22 @@ PLANS = [
 
 
 def _user(local: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == f"{local}@{DOMAIN}"))
+    return accounts.find_by_email(f"{local}@{DOMAIN}")
 
 
 def _owned_initiatives(gemeente_code: str) -> list[tuple[Initiative, User]]:
-    rows = db.session.execute(
-        select(Initiative, User).join(InitiativeOwner, InitiativeOwner.initiative_id == Initiative.id)
-        .join(User, User.id == InitiativeOwner.user_id)
-        .where(Initiative.gemeente_code == gemeente_code, Initiative.hidden.is_(False))
-        .order_by(Initiative.id, InitiativeOwner.since)).all()
-    seen, result = set(), []
-    for initiative, owner in rows:
-        if initiative.id not in seen and svc.initiative_point(initiative) is not None:
-            seen.add(initiative.id)
-            result.append((initiative, owner))
+    """The visible initiatives of the gemeente that have a co-owner and a location, each with its first
+    co-owner, oldest initiative first."""
+    result = []
+    for initiative in initiatives.visible_initiatives(gemeente_code):
+        owners = stewardship.owners_of(initiative)
+        if owners and initiatives.initiative_point(initiative.id) is not None:
+            result.append((initiative, owners[0].user))
     return result
 
 
 def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=svc.TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour), tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def _play(state: str, plan, initiative, owner, grant_round, staff_a, staff_b, helper, rng, today) -> None:
@@ -115,7 +115,7 @@ def _play(state: str, plan, initiative, owner, grant_round, staff_a, staff_b, he
     svc.decide(staff_a, application, "approve", "Past goed bij de regeling.", now=later)
     if application.status == m.PROVISIONAL:
         svc.decide(staff_b, application, "approve", "Eens, bevestigd.", now=later + timedelta(days=1))
-    svc.record_payout(staff_b, application, (later + timedelta(days=3)).astimezone(svc.TZ).date(),
+    svc.record_payout(staff_b, application, (later + timedelta(days=3)).astimezone(AMSTERDAM).date(),
                       f"BP-{today.year}-{application.id:04d}", now=later + timedelta(days=3))
     if state == "paid_report":
         svc.submit_report(owner, application, "Twaalf apparaten gerepareerd en veel koffie gedronken.",
@@ -144,7 +144,9 @@ def _confirm(grant_round, second, today: date) -> None:
     (its decisions and payments lie in the past)."""
     from webapp.grants import settings_changes
 
-    settings_changes.confirm(second, settings_changes.pending_change(grant_round))
+    pending = settings_changes.pending_change(grant_round)
+    if pending is not None:
+        settings_changes.confirm(second, pending)
     grant_round.created_at = _at(date(today.year, 1, 1), 9)
     db.session.flush()
 
@@ -185,7 +187,7 @@ def _load(rng) -> str:
         count = _play_all(plans, utrecht, grant_round, staff_u, staff_u, None, rng, today)
         summary.append(f"Utrecht round with {count} applications")
     if helper is not None:
-        svc._audit(staff_a, "helper_granted", gemeente_code="GM0363", helper_id=helper.id)
+        audit.record(staff_a, "helper_granted", gemeente_code="GM0363", helper_id=helper.id)
     db.session.flush()
     return "; ".join(summary) or "skipped (no demo initiatives in Amsterdam or Utrecht)"
 

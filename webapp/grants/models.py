@@ -9,8 +9,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
-                        String, Text, func, select, text)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -152,7 +165,7 @@ class GrantApplication(db.Model):
     round = relationship(GrantRound, lazy="joined")
     initiative = relationship("Initiative", lazy="joined")
     created_by = relationship("User", foreign_keys=[created_by_id], lazy="joined")
-    lines: Mapped[list["GrantBudgetLine"]] = relationship(
+    lines: Mapped[list[GrantBudgetLine]] = relationship(
         back_populates="application", order_by="GrantBudgetLine.position", cascade="all, delete-orphan",
         lazy="selectin")
     district_name = column_property(

@@ -6,7 +6,7 @@ confirmed. Every step is in the audit log. The quick lane also has a ceiling no 
 (`GRANTS_QUICK_LANE_CEILING_CENTS`), checked when a round is saved and again when an application is
 approved through the quick lane.
 
-Every function takes the acting user; the caller commits (or rolls back on GrantError / Forbidden).
+Every function takes the acting user; the caller commits (or rolls back on any error).
 """
 from __future__ import annotations
 
@@ -17,9 +17,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from webapp.accounts.models import User
+from webapp.domain_errors import NotAllowed, NotFound
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants.models import GrantRound, GrantRoundChange
+from webapp.grants.services import audit
+from webapp.grants.services.budget import lock_round
+from webapp.grants.services.clock import utcnow
+from webapp.grants.services.errors import BudgetExceeded, GrantError
+from webapp.grants.services.permissions import is_staff
 from webapp.i18n import money
 
 DEFAULT_CEILING_CENTS = 25_000
@@ -44,7 +51,7 @@ def ceiling_error(data: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def money_values(source) -> dict[str, int]:
+def money_values(source: GrantRound | dict[str, Any]) -> dict[str, Any]:
     if isinstance(source, dict):
         return {key: source.get(key) for key in m.MONEY_SETTINGS}
     return {key: getattr(source, key) for key in m.MONEY_SETTINGS}
@@ -60,17 +67,13 @@ def changes_of(grant_round: GrantRound) -> list[GrantRoundChange]:
                                    .order_by(GrantRoundChange.id.desc())))
 
 
-def _waiting_error():
-    from webapp.grants.services import GrantError
-
+def _waiting_error() -> GrantError:
     return GrantError(_("Er wacht al een wijziging van het geld van deze regeling op bevestiging. Laat een "
                         "andere medewerker die eerst bevestigen of afwijzen."))
 
 
-def propose(user, grant_round: GrantRound, new_values: dict[str, int], kind: str = "update") -> GrantRoundChange:
+def propose(user: User, grant_round: GrantRound, new_values: dict[str, Any], kind: str = "update") -> GrantRoundChange:
     """Record a proposal (the round must be locked by the caller). Nothing changes on the round yet."""
-    from webapp.grants.services import _audit
-
     if pending_change(grant_round) is not None:
         raise _waiting_error()
     old = {} if kind == "create" else {k: getattr(grant_round, k) for k in new_values}
@@ -82,15 +85,13 @@ def propose(user, grant_round: GrantRound, new_values: dict[str, int], kind: str
             db.session.flush()
     except IntegrityError as exc:  # the partial unique index: someone proposed at the same moment
         raise _waiting_error() from exc
-    _audit(user, "round_change_proposed", grant_round=grant_round, change_id=change.id, kind=kind,
+    audit.record(user, "round_change_proposed", grant_round=grant_round, change_id=change.id, kind=kind,
            old_values=old, new_values=dict(new_values))
     return change
 
 
 def _load(change_id: int, grant_round_id: int) -> tuple[GrantRound, GrantRoundChange]:
     """Lock the round (always first), then the change."""
-    from webapp.grants.services import lock_round
-
     grant_round = lock_round(grant_round_id)
     change = db.session.execute(select(GrantRoundChange).where(GrantRoundChange.id == change_id)
                                 .with_for_update(of=GrantRoundChange)
@@ -98,21 +99,20 @@ def _load(change_id: int, grant_round_id: int) -> tuple[GrantRound, GrantRoundCh
     return grant_round, change
 
 
-def can_confirm(user, change: GrantRoundChange, grant_round: GrantRound) -> bool:
-    from webapp.grants.services import is_staff
-
+def can_confirm(user: User, change: GrantRoundChange, grant_round: GrantRound) -> bool:
     return (is_staff(user, grant_round.gemeente_code) and change.status == m.CHANGE_PENDING
             and change.proposed_by_id != user.id)
 
 
-def confirm(user, change: GrantRoundChange) -> GrantRound:
+def confirm(user: User, change: GrantRoundChange) -> GrantRound:
     """A second staff member confirms: the new money settings take effect (under the round lock)."""
-    from webapp.grants.services import (ROUND_FIELDS, BudgetExceeded, Forbidden, GrantError, _audit, _validate_round,
-                                        is_staff)
+    from webapp.grants.services.rounds import ROUND_FIELDS, validate_round  # rounds imports this module
 
     grant_round = db.session.get(GrantRound, change.round_id)
+    if grant_round is None:
+        raise NotFound()
     if not is_staff(user, grant_round.gemeente_code) or change.proposed_by_id == user.id:
-        raise Forbidden()
+        raise NotAllowed()
     grant_round, change = _load(change.id, grant_round.id)
     if change.status != m.CHANGE_PENDING:
         raise GrantError(_("Over deze wijziging is al beslist."))
@@ -120,7 +120,7 @@ def confirm(user, change: GrantRoundChange) -> GrantRound:
         raise GrantError(_("De regeling is intussen veranderd. Wijs deze wijziging af en stel hem opnieuw voor."))
     data = {key: getattr(grant_round, key) for key in ROUND_FIELDS}
     data.update(change.new_values)
-    errors = _validate_round(data, grant_round.gemeente_code, grant_round.committed_cents)
+    errors = validate_round(data, grant_round.gemeente_code, grant_round.committed_cents)
     errors.update(ceiling_error(data))
     if errors:
         raise GrantError(" ".join(dict.fromkeys(errors.values())))
@@ -132,37 +132,32 @@ def confirm(user, change: GrantRoundChange) -> GrantRound:
     grant_round.settings_confirmed = True
     change.status = m.CHANGE_CONFIRMED
     change.decided_by_id = user.id
-    change.decided_at = _now()
+    change.decided_at = utcnow()
     try:
         db.session.flush()
     except IntegrityError as exc:
         raise BudgetExceeded(_("Het budget kan niet lager dan wat al is toegekend."), field="budget_cents") from exc
-    _audit(user, "round_change_confirmed", grant_round=grant_round, change_id=change.id, kind=change.kind,
+    audit.record(user, "round_change_confirmed", grant_round=grant_round, change_id=change.id, kind=change.kind,
            proposed_by_id=change.proposed_by_id, changes=applied, new_values=change.new_values)
     return grant_round
 
 
-def reject(user, change: GrantRoundChange) -> GrantRoundChange:
+def reject(user: User, change: GrantRoundChange) -> GrantRoundChange:
     """Another staff member rejects a proposal, or the proposer takes it back. Nothing changes on the round."""
-    from webapp.grants.services import Forbidden, GrantError, _audit, is_staff
 
     grant_round = db.session.get(GrantRound, change.round_id)
+    if grant_round is None:
+        raise NotFound()
     if not is_staff(user, grant_round.gemeente_code):
-        raise Forbidden()
+        raise NotAllowed()
     grant_round, change = _load(change.id, grant_round.id)
     if change.status != m.CHANGE_PENDING:
         raise GrantError(_("Over deze wijziging is al beslist."))
     change.status = m.CHANGE_WITHDRAWN if change.proposed_by_id == user.id else m.CHANGE_REJECTED
     change.decided_by_id = user.id
-    change.decided_at = _now()
+    change.decided_at = utcnow()
     db.session.flush()
-    _audit(user, "round_change_withdrawn" if change.status == m.CHANGE_WITHDRAWN else "round_change_rejected",
+    audit.record(user, "round_change_withdrawn" if change.status == m.CHANGE_WITHDRAWN else "round_change_rejected",
            grant_round=grant_round, change_id=change.id, kind=change.kind, proposed_by_id=change.proposed_by_id,
            new_values=change.new_values)
     return change
-
-
-def _now():
-    from webapp.grants.services import utcnow
-
-    return utcnow()
