@@ -42,7 +42,8 @@ api_bp.add_url_rule("/api/v1/initiatives/<int:initiative_id>", "get", api.get_in
 api_bp.add_url_rule("/api/v1/initiatives/<int:initiative_id>/participants", "participants", api.list_participants)
 
 navigation.add("initiatives.whats_on", _l("Wat is er te doen?"), order=20)
-navigation.add("initiatives.mine", _l("Mijn initiatieven"), order=60, visible=lambda u: u.is_authenticated)
+navigation.add("initiatives.mine", _l("Mijn initiatieven"), order=60,
+               visible=lambda u: bool(getattr(u, "is_authenticated", False)))
 
 from webapp.accounts.export import register_exporter  # noqa: E402
 from webapp.initiatives.export import export_user_data  # noqa: E402

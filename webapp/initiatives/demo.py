@@ -7,6 +7,7 @@ that have not been updated for a long time (one reminded, one paused automatical
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -24,7 +25,7 @@ CITIES = {"Amsterdam": (4.8952, 52.3702), "Utrecht": (5.1214, 52.0907), "Zwolle"
 
 # title, summary, themes, audience, languages, cost, cost note, place categories, roles, activities
 # activity: (title, weekday 0=Mon, start, end, frequency, month_week)
-TEMPLATES = [
+TEMPLATES: list[tuple[Any, ...]] = [
     ("Breiclub De Steek", "Elke week samen breien en haken, met koffie. Beginners zijn welkom: wij leren het u.",
      ["ontmoeting", "elderly"], ["everyone", "elderly"], ["nl"], "free", "", ["library", "community_centre"],
      ["Koffie zetten"], [("Brei-ochtend", 1, time(10), time(12), "weekly", None)]),

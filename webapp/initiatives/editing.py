@@ -32,9 +32,10 @@ LonLat = tuple[float, float]
 
 def coordinates(initiative_or_place: Initiative | Place | None) -> LonLat | None:
     """(lon, lat) of a subject's location, or None."""
-    if initiative_or_place is None or initiative_or_place.location is None:
+    location: Any = None if initiative_or_place is None else initiative_or_place.location
+    if location is None:
         return None
-    point = to_shape(initiative_or_place.location)
+    point: Any = to_shape(location)  # a shapely Point (the column holds POINTs only)
     return point.x, point.y
 
 
@@ -168,7 +169,7 @@ def update_initiative(initiative: Initiative, user: User, values: dict[str, Any]
     old_ids = {p.id for p in initiative.places}
     old_coords = coordinates(initiative)
     revision = stewardship.apply_edit(initiative, user, {k: clean[k] for k in EDITABLE_FIELDS}, expected_version)
-    extra = {}
+    extra: dict[str, dict[str, Any]] = {}
     if {p.id for p in places} != old_ids:
         extra["places"] = {"old": old_places, "new": [p.name for p in places]}
         initiative.places = places

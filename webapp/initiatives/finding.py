@@ -125,7 +125,7 @@ def _expand_with(activity: Activity, cancelled_dates: set[date], start: datetime
     """expand() with the cancelled dates from the search query (no extra query per activity)."""
     proxy = _ActivityView(activity, cancelled_dates)
     return [Instance(activity, i.start, i.end, i.local_date, i.cancelled)
-            for i in expand(proxy, start, end, include_cancelled)]  # type: ignore[arg-type]
+            for i in expand(proxy, start, end, include_cancelled)]
 
 
 class _ActivityView:
@@ -142,18 +142,18 @@ class _ActivityView:
 def search_initiatives(lon: float | None, lat: float | None, radius: float, theme: str | None = None,
                        limit: int = 100) -> list[tuple[Initiative, float | None]]:
     """Visible initiatives (not ended) within the radius of a point, nearest first (for the API)."""
-    stmt = select(Initiative).where(public(), Initiative.status != "ended")
+    conditions = [public(), Initiative.status != "ended"]
     if theme:
-        stmt = stmt.where(Initiative.themes.any_() == theme)
+        conditions.append(Initiative.themes.any_() == theme)
+    distance: ColumnElement[Any] = cast(None, Float)
+    order: tuple[Any, ...] = (Initiative.id,)
     if lon is not None and lat is not None:
         here, there = geo.point(lon, lat), geo.geography(Initiative.location)
         distance = cast(geo.distance_m(there, here), Float)
-        stmt = (stmt.add_columns(distance.label("distance"))
-                .where(_box_around(Initiative.location, lon, lat, radius), geo.within_m(there, here, radius))
-                .order_by(distance, Initiative.id))
-    else:
-        stmt = stmt.add_columns(cast(None, Float)).order_by(Initiative.id)
-    return [(row[0], row[1]) for row in db.session.execute(stmt.limit(limit))]
+        conditions += [_box_around(Initiative.location, lon, lat, radius), geo.within_m(there, here, radius)]
+        order = (distance, Initiative.id)
+    stmt = select(Initiative, distance.label("distance")).where(*conditions).order_by(*order).limit(limit)
+    return [(initiative, dist) for initiative, dist in db.session.execute(stmt)]
 
 
 def search_places(query: str, limit: int = 10) -> list[Place]:

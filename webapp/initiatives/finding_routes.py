@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -18,7 +19,8 @@ from webapp.urls import absolute_path, absolute_url
 
 
 def index() -> ResponseReturnValue:
-    return redirect(url_for("initiatives.whats_on", **request.args.to_dict(flat=False)))
+    query: dict[str, Any] = request.args.to_dict(flat=False)
+    return redirect(url_for("initiatives.whats_on", **query))
 
 
 def whats_on() -> ResponseReturnValue:

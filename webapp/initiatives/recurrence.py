@@ -13,14 +13,18 @@ near one.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
-UTC = UTC
+if TYPE_CHECKING:
+    from webapp.initiatives.models import Activity
+
 MAX_WINDOW = timedelta(days=800)   # longest period expanded at once (the API allows 366 days)
 MAX_INSTANCES = 500                # most dates of one activity in one expansion (weekly: ~2 years)
 
@@ -29,7 +33,7 @@ MAX_INSTANCES = 500                # most dates of one activity in one expansion
 class Instance:
     """One date of an activity. start/end are aware UTC datetimes; local_date is the date at the door."""
 
-    activity: object
+    activity: Activity
     start: datetime
     end: datetime
     local_date: date
@@ -46,7 +50,7 @@ def nth_weekday_of(day: date) -> int:
     return -1 if n == 5 else n
 
 
-def _local_starts(activity, window_start: date, window_end: date) -> list[datetime]:
+def _local_starts(activity: Any, window_start: date, window_end: date) -> list[datetime]:
     """Naive local start datetimes of the activity whose date lies in [window_start, window_end]."""
     start_time: time = activity.start_time
     dtstart = datetime.combine(activity.starts_on, start_time)
@@ -79,7 +83,7 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
     return local.replace(tzinfo=tz).astimezone(UTC)
 
 
-def expand(activity, start: datetime, end: datetime, include_cancelled: bool = True) -> list[Instance]:
+def expand(activity: Any, start: datetime, end: datetime, include_cancelled: bool = True) -> list[Instance]:
     """The instances of `activity` that start in [start, end) (aware datetimes), oldest first."""
     tz = ZoneInfo(activity.timezone or "Europe/Amsterdam")
     try:
@@ -107,13 +111,14 @@ def expand(activity, start: datetime, end: datetime, include_cancelled: bool = T
     return instances
 
 
-def expand_many(activities, start: datetime, end: datetime, include_cancelled: bool = True) -> list[Instance]:
+def expand_many(activities: Iterable[Any], start: datetime, end: datetime,
+                include_cancelled: bool = True) -> list[Instance]:
     found = [i for a in activities for i in expand(a, start, end, include_cancelled)]
     found.sort(key=lambda i: (i.start, i.activity.id))
     return found
 
 
-def next_instances(activities, now: datetime, limit: int = 5, days: int = 120,
+def next_instances(activities: Iterable[Any], now: datetime, limit: int = 5, days: int = 120,
                    include_cancelled: bool = True) -> list[Instance]:
     """The next `limit` instances from now (ongoing ones included) within `days`."""
     found = expand_many(activities, now - timedelta(hours=12), now + timedelta(days=days), include_cancelled)

@@ -5,6 +5,8 @@ show the form again with the message next to its field. `NotAllowed` / `NotFound
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -106,7 +108,7 @@ def create() -> ResponseReturnValue:
 
     if request.method == "POST" and not searching and form.validate_on_submit():
         return commit_or_show(
-            lambda: services.create_initiative(current_user, _values(form), form.place_ids.data,
+            lambda: services.create_initiative(current_user, _values(form), form.place_ids.data or [],
                                                form.own_location()),
             then=lambda initiative: url_for("initiatives.add_activity", initiative_id=initiative.id),
             success=_("Uw initiatief staat op Buurtplek. Voeg nu de eerste activiteit toe."), show_again=show_again)
@@ -122,7 +124,7 @@ def edit(initiative_id: int) -> ResponseReturnValue:
         form.volunteer_roles.data = "\n".join(initiative.volunteer_roles)
         form.version.data = str(initiative.version)
         if coords:
-            form.lon.data, form.lat.data = round(coords[0], 6), round(coords[1], 6)
+            form.lon.data, form.lat.data = Decimal(str(round(coords[0], 6))), Decimal(str(round(coords[1], 6)))
     found = _place_choices(form, initiative)
     searching = request.form.get("action") == "search_place"
 
@@ -131,17 +133,18 @@ def edit(initiative_id: int) -> ResponseReturnValue:
                                searched=searching, conflict=conflict), status
 
     def show_again(exc: DomainError) -> ResponseReturnValue:
-        if isinstance(exc, Conflict) and hasattr(exc, "changed"):
+        changed = getattr(exc, "changed", None)
+        if isinstance(exc, Conflict) and changed is not None:
             # Someone saved meanwhile: show what changed, keep what the editor typed, allow saving again.
-            form.version.data = str(exc.current_version)
-            return show(409, conflict=exc.changed)
+            form.version.data = str(getattr(exc, "current_version", initiative.version))
+            return show(409, conflict=changed)
         show_on_form(form, exc)
         return show(400)
 
     if request.method == "POST" and not searching and form.validate_on_submit():
         return commit_or_show(
             lambda: services.update_initiative(initiative, current_user, _values(form), int(form.version.data or 0),
-                                               form.place_ids.data, form.own_location()),
+                                               form.place_ids.data or [], form.own_location()),
             then=detail_url(initiative), success=_("De wijzigingen zijn opgeslagen."), show_again=show_again)
     return show(400 if form.errors and not searching else 200)
 
@@ -232,7 +235,8 @@ def contact(initiative_id: int) -> ResponseReturnValue:
 
     if form.validate_on_submit():
         return commit_or_show(
-            lambda: services.send_contact_message(initiative, current_user, form.message.data, form.share_email.data),
+            lambda: services.send_contact_message(initiative, current_user, form.message.data or "",
+                                                 bool(form.share_email.data)),
             then=detail_url(initiative), success=_("Uw bericht is verstuurd naar de organisatoren."),
             show_again=show_again)
     return show(400 if form.errors else 200)

@@ -7,11 +7,14 @@
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.initiatives.models import Initiative
+
+if TYPE_CHECKING:
+    from webapp.accounts.models import User
 
 EDITABLE_FIELDS = ("title", "summary", "description", "themes", "audience", "languages", "cost", "cost_note",
                    "status", "volunteer_roles", "location_name")
@@ -30,6 +33,6 @@ def public() -> ColumnElement[bool]:
     return Initiative.hidden.is_(False)
 
 
-def is_logged_in(user: Any) -> bool:
+def is_logged_in(user: Any) -> TypeGuard[User]:
     """A real, logged-in user (not None, not Flask-Login's anonymous user)."""
     return user is not None and bool(getattr(user, "is_authenticated", False))
