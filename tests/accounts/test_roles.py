@@ -142,3 +142,24 @@ def test_a_moderator_of_utrecht_can_do_nothing_in_amsterdam(make_user):
     assert not is_admin(utrecht)
     admin = make_user(role="admin")
     assert has_role(admin, Role.MODERATOR, "GM0363") and gemeenten_with_role(admin, Role.STAFF) is None
+
+
+def test_role_rules_raise_the_domain_error_family(make_user):
+    """Someone who is not an admin: NotAllowed (403); a broken rule: an AccountError, which is Invalid (400)."""
+    from webapp.accounts import services
+    from webapp.domain_errors import Invalid, NotAllowed
+
+    staff = make_user(role="staff", gemeente="GM0363")
+    grant_id = db.session.scalars(select(RoleGrant.id).where(RoleGrant.user_id == staff.id)).one()
+    with pytest.raises(NotAllowed) as refused:
+        services.admin_revoke(staff, grant_id)
+    assert refused.value.status == 403
+    with pytest.raises(NotAllowed):
+        services.admin_grant(make_user(), staff.email, Role.MODERATOR, "GM0363")
+    with pytest.raises(services.AccountError) as invalid:
+        services.admin_grant(make_user(role="admin"), staff.email, Role.ADMIN, "GM0363")
+    assert isinstance(invalid.value, Invalid) and invalid.value.status == 400
+    with pytest.raises(Invalid) as short:
+        services.validate_password("kort")
+    assert short.value.field == "password" and short.value.errors == {"password": short.value.message}
+    assert grants_of(staff) == [("staff", "GM0363")]

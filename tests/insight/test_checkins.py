@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from webapp.accounts.export import export_user_data
+from webapp.domain_errors import Conflict, NotAllowed
 from webapp.extensions import db
 from webapp.insight import services
 from webapp.insight.models import CheckInGuard, WelcomeCheckIn
@@ -74,7 +75,7 @@ def test_one_check_in_per_month_is_a_database_constraint(make_user, place):
 def test_next_month_a_resident_can_check_in_again(make_user, place):
     user = make_user()
     services.check_in(user, place.id, {"pleasant": 3, "welcome": 3, "open_to_me": 3}, now=JAN)
-    with pytest.raises(services.CheckInError):
+    with pytest.raises(Conflict):
         services.check_in(user, place.id, {"pleasant": 3, "welcome": 3, "open_to_me": 3},
                           now=datetime(2027, 1, 31, 22, 30, tzinfo=timezone.utc))  # 23:30 on 31 January in Amsterdam
     services.check_in(user, place.id, {"pleasant": 3, "welcome": 3, "open_to_me": 3},
@@ -180,7 +181,7 @@ def test_guard_stops_a_second_check_in_after_unlinking_within_the_month(make_use
     user = make_user()
     services.check_in(user, place.id, {"pleasant": 2, "welcome": 2, "open_to_me": 2}, now=JAN)
     db.session.execute(sa.update(WelcomeCheckIn).values(user_id=None, answered_at=None))
-    with pytest.raises(services.CheckInError):
+    with pytest.raises(Conflict):
         services.check_in(user, place.id, {"pleasant": 5, "welcome": 5, "open_to_me": 5}, now=JAN)
 
 
@@ -246,7 +247,7 @@ def test_others_cannot_remove_check_ins(client, login, make_user, place, who):
     assert client.get("/inzicht/GM0344/antwoorden-verwijderen").status_code == 403
     assert client.post("/inzicht/GM0344/antwoorden-verwijderen", data={"email": abused.email}).status_code == 403
     assert _count(user_id=abused.id) == 1
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.remove_checkins_of(actor, abused, "GM0344")
     assert _count(user_id=abused.id) == 1
 
@@ -259,3 +260,21 @@ def test_moderator_gets_a_message_for_an_unknown_address(client, login, make_use
     assert response.status_code == 400 and "geen account met dit e-mailadres" in response.text
     response = client.post("/inzicht/GM0344/antwoorden-verwijderen", data={"email": ""})
     assert response.status_code == 400 and "Vul het e-mailadres in" in response.text
+
+
+def test_check_in_rules_raise_the_domain_error_family(make_user, make_place, place):
+    """Without a login: 403; a place the public cannot see: 404; an answer out of range: 400 (a second
+    answer this month is the 409 above). Nothing is saved."""
+    from flask_login import AnonymousUserMixin
+
+    from webapp.domain_errors import Invalid, NotFound
+
+    user, fine = make_user(), {"pleasant": 3, "welcome": 3, "open_to_me": 3}
+    with pytest.raises(NotAllowed):
+        services.check_in(AnonymousUserMixin(), place.id, fine, now=JAN)
+    with pytest.raises(NotFound):
+        services.check_in(user, make_place(status="proposed").id, fine, now=JAN)
+    with pytest.raises(Invalid) as info:
+        services.check_in(user, place.id, {**fine, "welcome": 6}, now=JAN)
+    assert info.value.status == 400 and "1 tot en met 5" in info.value.message
+    assert _count() == 0

@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from webapp.areas.services import LoadError
+from webapp.extensions import db
 from webapp.insight import services
 
 insight_cli = AppGroup("insight", help="Buurten, the gap analysis and welcome check-ins.")
@@ -36,6 +37,7 @@ def load_buurten(file: Path, gemeente_code: str | None) -> None:
 def unlink_checkins() -> None:
     """Unlink welcome check-ins older than a month from their accounts (run nightly)."""
     unlinked, guards = services.unlink_checkins()
+    db.session.commit()
     click.echo(f"welcome check-ins: {unlinked} unlinked, {guards} old guards removed")
 
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.accounts.services import find_by_email
-from webapp.extensions import db
+from webapp.areas.models import Gemeente
 from webapp.csv_safety import spreadsheet_safe
+from webapp.domain_errors import DomainError
 from webapp.insight import services
 from webapp.insight.forms import CheckInForm, RemoveCheckInsForm
 from webapp.places.models import Place
 from webapp.security import csp_nonce
+from webapp.transactions import commit_or_show
 
 SORTS = {
     "name": lambda b: (b.name.casefold(), b.code),
@@ -27,7 +31,7 @@ SORTS = {
 ORDERS = ("asc", "desc")
 
 
-def _gemeente_or_404(code: str):
+def _gemeente_or_404(code: str) -> Gemeente:
     gemeente = services.gemeente(code)
     if gemeente is None:
         abort(404)
@@ -38,12 +42,12 @@ def _sorted(report: services.GapReport, sort: str, order: str) -> list[services.
     return sorted(report.buurten, key=SORTS[sort], reverse=order == "desc")
 
 
-def index():
+def index() -> ResponseReturnValue:
     """GET /inzicht: the gemeenten with buurten loaded, each with its insight page."""
     return render_template("insight/index.html", gemeenten=services.gemeenten_with_buurten())
 
 
-def gemeente_page(gemeente_code: str):
+def gemeente_page(gemeente_code: str) -> ResponseReturnValue:
     """GET /inzicht/<gemeente_code>: the map and the sortable table of buurten, check-in figures."""
     gemeente = _gemeente_or_404(gemeente_code)
     sort, order = request.args.get("sort", "name"), request.args.get("order", "asc")
@@ -69,7 +73,7 @@ def gemeente_page(gemeente_code: str):
     return render_template("insight/gemeente.html", **context), 400 if error else 200
 
 
-def gemeente_csv(gemeente_code: str):
+def gemeente_csv(gemeente_code: str) -> ResponseReturnValue:
     gemeente = _gemeente_or_404(gemeente_code)
     report = services.gap_report(gemeente.code)
     out = io.StringIO()
@@ -83,7 +87,7 @@ def gemeente_csv(gemeente_code: str):
         "Content-Disposition": f'attachment; filename="buurtplek-inzicht-{gemeente.code}.csv"'})
 
 
-def gemeente_geojson(gemeente_code: str):
+def gemeente_geojson(gemeente_code: str) -> ResponseReturnValue:
     gemeente = _gemeente_or_404(gemeente_code)
     report = services.gap_report(gemeente.code)
     data = services.buurten_geojson(gemeente.code, report)
@@ -92,47 +96,42 @@ def gemeente_geojson(gemeente_code: str):
 
 
 def _public_place_or_404(place_id: int) -> Place:
-    place = services._public_place(place_id)
+    place = services.public_place(place_id)
     if place is None:
         abort(404)
     return place
 
 
-def checkin(place_id: int):
+def checkin(place_id: int) -> ResponseReturnValue:
     """GET/POST /plekken/<id>/hoe-voelde-het: the three statements (the place page shows the same form)."""
     place = _public_place_or_404(place_id)
     form = CheckInForm()
     already = services.has_checked_in(current_user, place)
-    status = 200
+
+    def show_again(exc: DomainError) -> ResponseReturnValue:
+        form.form_errors.append(exc.message)  # a second answer this month: 409
+        return render_template("insight/checkin.html", place=place, form=form, already=already), exc.status
+
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.check_in(current_user, place.id, form.answers())
-            except services.CheckInError as exc:
-                db.session.rollback()
-                form.form_errors.append(str(exc))
-                status = 409
-            else:
-                db.session.commit()
-                flash(_("Dank u wel. Uw antwoorden tellen mee, zonder uw naam."), "success")
-                return redirect(url_for("places.detail", place_id=place.id) + "#hoe-voelde-het")
-        else:
-            status = 400
-    return render_template("insight/checkin.html", place=place, form=form, already=already), status
+        if not form.validate_on_submit():
+            return render_template("insight/checkin.html", place=place, form=form, already=already), 400
+        return commit_or_show(lambda: services.check_in(current_user, place.id, form.answers()),
+                              success=_("Dank u wel. Uw antwoorden tellen mee, zonder uw naam."),
+                              then=url_for("places.detail", place_id=place.id) + "#hoe-voelde-het",
+                              show_again=show_again)
+    return render_template("insight/checkin.html", place=place, form=form, already=already)
 
 
-def place_figures(place_id: int):
-    """GET /inzicht/plek/<id>: the place's figures per month, for its co-owners, moderators and staff."""
+def place_figures(place_id: int) -> ResponseReturnValue:
+    """GET /inzicht/plek/<id>: the place's figures per month, for its co-owners, moderators and staff
+    (others: 403, from the service's NotAllowed)."""
     place = _public_place_or_404(place_id)
-    try:
-        months = services.place_figures_by_month(current_user, place)
-    except services.PermissionDenied:
-        abort(403)
+    months = services.place_figures_by_month(current_user, place)
     return render_template("insight/place_figures.html", place=place, months=months,
                            min_residents=services.MIN_RESIDENTS)
 
 
-def remove_checkins(gemeente_code: str):
+def remove_checkins(gemeente_code: str) -> ResponseReturnValue:
     """GET/POST /inzicht/<gemeente_code>/antwoorden-verwijderen: moderators remove an abused account's answers."""
     gemeente = _gemeente_or_404(gemeente_code)
     if not services.can_remove_checkins(current_user, gemeente.code):
@@ -140,22 +139,23 @@ def remove_checkins(gemeente_code: str):
     form = RemoveCheckInsForm()
     status = 200
     if request.method == "POST":
+        status = 400
         if form.validate_on_submit():
             account = find_by_email(form.email.data)
             if account is None:
                 form.email.errors.append(_("Er is geen account met dit e-mailadres."))
-                status = 400
             else:
-                removed = services.remove_checkins_of(current_user, account, gemeente.code)
-                db.session.commit()
-                flash(_("%(count)s antwoorden van dit account zijn verwijderd.", count=removed), "success")
-                return redirect(url_for("insight.remove_checkins", gemeente_code=gemeente.code))
-        else:
-            status = 400
+                def removed(count: int | None) -> str:
+                    if count is not None:  # after the commit: how many answers went
+                        flash(_("%(count)s antwoorden van dit account zijn verwijderd.", count=count), "success")
+                    return url_for("insight.remove_checkins", gemeente_code=gemeente.code)
+
+                return commit_or_show(lambda: services.remove_checkins_of(current_user, account, gemeente.code),
+                                      then=removed)
     return render_template("insight/remove_checkins.html", gemeente=gemeente, form=form), status
 
 
-def place_panel_context(place) -> dict:
+def place_panel_context(place: Place) -> dict[str, Any]:
     """For the panel on the place page (insight/place_panel.html)."""
     return {"figures": services.place_figures(place.id), "form": CheckInForm(formdata=None),
             "already": services.has_checked_in(current_user, place), "min_residents": services.MIN_RESIDENTS,
