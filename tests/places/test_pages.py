@@ -174,9 +174,10 @@ def test_toilets_wheelchair_not_shown_without_toilets(client, make_place):
     assert "Toilet aanwezig" in page
 
 
-@pytest.mark.parametrize("values", [{"status": "proposed"}, {"status": "closed"}, {"status": "rejected"},
-                                    {"hidden": True}])
+@pytest.mark.parametrize("values", [{"status": "proposed"}, {"status": "rejected"}, {"hidden": True},
+                                    {"status": "closed", "hidden": True}])
 def test_place_page_is_404_unless_public(client, make_place, values):
+    """A closed place is public (its page says it closed: tests/places/test_visibility.py); the rest is 404."""
     place = make_place(**values)
     assert client.get(f"/plekken/{place.id}").status_code == 404
 

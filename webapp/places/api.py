@@ -157,6 +157,9 @@ PLACE_PROPERTIES = {
         "osm_id": {"type": "string", "nullable": True},
         "updated_at": {"type": "string", "format": "date-time", "nullable": True},
         "url": {"type": "string"},
+        "status": {"type": "string", "enum": ["published", "closed"],
+                   "description": "closed: the place no longer receives visitors (only in the detail; lists and "
+                                  "searches hold published places only)"},
         "distance_m": {"type": "number", "description": "metres from the search centre"},
     },
 }
@@ -208,7 +211,7 @@ PATHS = {
         "operationId": "listPlaces", "tags": ["places"], "parameters": SEARCH_PARAMETERS,
         "responses": {"200": {**_geo("PlaceCollection"), "links": _TO_PLACE}, "400": _ERR}}},
     "/api/v1/places/{place_id}": {"get": {
-        "summary": "One published place", "operationId": "getPlace", "tags": ["places"],
+        "summary": "One public place: published, or closed (see status)", "operationId": "getPlace", "tags": ["places"],
         "parameters": [{"name": "place_id", "in": "path", "required": True, "schema": {"type": "integer"}}, FORMAT_PARAM],
         "responses": {"200": {**_geo("PlaceFeature"), "links": _TO_HISTORY}, "400": _ERR, "404": _NOT_FOUND}}},
     "/api/v1/gemeenten/{code}/places.geojson": {"get": {

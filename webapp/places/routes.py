@@ -12,12 +12,14 @@ from werkzeug.datastructures import MultiDict
 from webapp.areas.services import list_gemeenten
 from webapp.errors import ApiError
 from webapp.i18n import distance as format_distance
-from webapp.places import hours, mapview
+from webapp.i18n import local_date
+from webapp.places import hours, mapview, visibility
 from webapp.places import search as searching
 from webapp.places.attributes import (ACTIVITIES, ATTRIBUTES, ATTRIBUTES_BY_KEY, AUDIENCES, CATEGORIES, COSTS,
                                       LANGUAGES, SHOW_NO_IN_LIST, TRI_STATE_LABELS)
 from webapp.places.serialize import lonlat, visible_attributes
 from webapp.security import csp_nonce
+from webapp.stewardship.services import status_since
 
 PAGE_SIZE = 30
 MAP_VIEW = "kaart"
@@ -139,12 +141,22 @@ def search():
     return render_template("places/search.html", **context), status
 
 
+def _closed(place, lon: float, lat: float):
+    """A closed place's page: it says kindly that it closed (since when, why) and where to look instead."""
+    since = status_since(place, "closed")
+    return render_template("places/closed.html", place=place, since=local_date(since) if since else None,
+                           category=CATEGORIES.get(place.category, place.category),
+                           nearby_url=search_url(MultiDict(), lat=f"{lat:.5f}", lon=f"{lon:.5f}"))
+
+
 def detail(place_id: int):
-    """GET /plekken/<id>: everything we know about one published place."""
+    """GET /plekken/<id>: everything we know about one public place (a closed one says it closed)."""
     place = searching.get_public(place_id)
     if place is None:
         abort(404)
     lon, lat = lonlat(place)
+    if visibility.is_closed(place):
+        return _closed(place, lon, lat)
     fmap = mapview.build_map([mapview.MapMarker(lon, lat, place.name, url_for("places.detail", place_id=place.id),
                                                 str(CATEGORIES.get(place.category, "")))],
                              (lon, lat), zoom=16, height="16rem")

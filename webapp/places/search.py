@@ -283,6 +283,7 @@ def _geojson_columns(distance) -> list:
         "attributes": attributes, "attribute_meta": Place.attribute_meta, "osm_id": Place.osm_id,
         "updated_at": func.to_char(func.timezone("UTC", Place.updated_at), TIMESTAMP_SQL_FORMAT),
         "url": func.concat(bindparam("url_prefix", type_=String), Place.id),
+        "status": Place.status,
         "distance_m": func.round(cast(distance, Numeric), 1),
     }
     props = func.json_build_object(*[x for key, value in fields.items() for x in (literal(key), value)])

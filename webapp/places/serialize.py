@@ -90,6 +90,7 @@ def properties(place: Place, distance: float | None = None, open_state: str | No
         "osm_id": place.osm_id,
         "updated_at": timestamp(place.updated_at),
         "url": place_url(place.id),
+        "status": place.status,
     }
     if distance is not None:
         props["distance_m"] = round(distance, 1)
