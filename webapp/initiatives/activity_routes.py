@@ -13,7 +13,7 @@ from webapp.extensions import db
 from webapp.initiatives import clock, helpers, services
 from webapp.initiatives.forms import ActivityForm, CancelForm, SimpleForm
 from webapp.initiatives.models import Activity, Initiative
-from webapp.initiatives.routes import detail_url, editable_initiative, require_action_form, show_on_form
+from webapp.initiatives.routes import detail_url, editable_initiative, form_page, require_action_form
 from webapp.transactions import commit_or_show
 
 
@@ -51,15 +51,9 @@ def add_activity(initiative_id: int) -> ResponseReturnValue:
         return render_template("initiatives/activity_form.html", form=form, initiative=initiative,
                                activity=None), status
 
-    def show_again(exc: DomainError) -> ResponseReturnValue:
-        show_on_form(form, exc)
-        return show(400)
-
-    if form.validate_on_submit():
-        return commit_or_show(
-            lambda: services.add_activity(initiative, current_user, _activity_values(form), clock.utcnow()),
-            then=detail_url(initiative), success=_("De activiteit is toegevoegd."), show_again=show_again)
-    return show(400 if form.errors else 200)
+    return form_page(
+        form, show, lambda: services.add_activity(initiative, current_user, _activity_values(form), clock.utcnow()),
+        then=detail_url(initiative), success=_("De activiteit is toegevoegd."))
 
 
 @login_required
@@ -78,15 +72,9 @@ def edit_activity(initiative_id: int, activity_id: int) -> ResponseReturnValue:
                                activity=activity, cancel_form=cancel_form, action_form=SimpleForm(),
                                cancelled=[c for c in activity.cancellations if c.on_date >= now.date()]), status
 
-    def show_again(exc: DomainError) -> ResponseReturnValue:
-        show_on_form(form, exc)
-        return show(400)
-
-    if form.validate_on_submit():
-        return commit_or_show(
-            lambda: services.update_activity(activity, current_user, _activity_values(form), clock.utcnow()),
-            then=detail_url(initiative), success=_("De activiteit is aangepast."), show_again=show_again)
-    return show(400 if form.errors else 200)
+    return form_page(
+        form, show, lambda: services.update_activity(activity, current_user, _activity_values(form), clock.utcnow()),
+        then=detail_url(initiative), success=_("De activiteit is aangepast."))
 
 
 @login_required

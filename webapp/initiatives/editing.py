@@ -130,16 +130,23 @@ def _check_own_location(clean: dict[str, Any], own_location: LonLat | None) -> N
                         "vul de getallen in."), "lat")
 
 
+def _checked(values: dict[str, Any], place_ids: Iterable[Any] | None,
+             own_location: LonLat | None) -> tuple[dict[str, Any], list[Place], Any, str | None]:
+    """The form's values checked: the clean fields, the chosen places, the location and its gemeente."""
+    clean = clean_values(values)
+    places = published_places(place_ids)
+    _check_own_location(clean, own_location)
+    location, gemeente_code = _location(places, own_location, clean["location_name"])
+    return clean, places, location, gemeente_code
+
+
 def create_initiative(user: User, values: dict[str, Any], place_ids: Iterable[Any] = (),
                       own_location: LonLat | None = None, now: datetime | None = None) -> Initiative:
     """Any logged-in resident starts an initiative; it is public at once and they become its owner."""
     if not is_logged_in(user):
         raise NotAllowed()
     now = now or clock.utcnow()
-    clean = clean_values(values)
-    places = published_places(place_ids)
-    _check_own_location(clean, own_location)
-    location, gemeente_code = _location(places, own_location, clean["location_name"])
+    clean, places, location, gemeente_code = _checked(values, place_ids, own_location)
     initiative = Initiative(**{k: clean[k] for k in EDITABLE_FIELDS}, location=location,
                             gemeente_code=gemeente_code, created_by_id=user.id, owners_touched_at=now)
     initiative.places = places
@@ -161,10 +168,7 @@ def update_initiative(initiative: Initiative, user: User, values: dict[str, Any]
     if not stewardship.can_edit(user, initiative):
         raise NotAllowed()
     now = now or clock.utcnow()
-    clean = clean_values(values)
-    places = published_places(place_ids)
-    _check_own_location(clean, own_location)
-    location, gemeente_code = _location(places, own_location, clean["location_name"])
+    clean, places, location, gemeente_code = _checked(values, place_ids, own_location)
     old_places = sorted(p.name for p in initiative.places)
     old_ids = {p.id for p in initiative.places}
     old_coords = coordinates(initiative)

@@ -5,7 +5,9 @@ show the form again with the message next to its field. `NotAllowed` / `NotFound
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -42,6 +44,22 @@ def show_on_form(form: FlaskForm, error: DomainError) -> None:
     for _anchor, message in put_on_form(form, error):
         first = next(iter(form))
         first.errors = list(first.errors) + [message]
+
+
+def form_page(form: FlaskForm, show: Callable[[int], ResponseReturnValue], action: Callable[[], Any], *,
+              then: str | Callable[[Any], str], success: str,
+              show_again: Callable[[DomainError], ResponseReturnValue] | None = None) -> ResponseReturnValue:
+    """The one shape of a form page. A valid POST runs `action` through `commit_or_show`: commit, flash
+    `success`, redirect to `then`, or roll back and show the form again (400) with the message at its
+    field. Otherwise the form is shown: 400 when it came back with errors, else 200."""
+    if not form.validate_on_submit():
+        return show(400 if form.errors else 200)
+
+    def on_form(exc: DomainError) -> ResponseReturnValue:
+        show_on_form(form, exc)
+        return show(400)
+
+    return commit_or_show(action, then=then, success=success, show_again=show_again or on_form)
 
 
 def detail_url(initiative: Initiative) -> str:
@@ -102,17 +120,13 @@ def create() -> ResponseReturnValue:
         return render_template("initiatives/form.html", form=form, initiative=None, found=found,
                                searched=searching), status
 
-    def show_again(exc: DomainError) -> ResponseReturnValue:
-        show_on_form(form, exc)
-        return show(400)
-
-    if request.method == "POST" and not searching and form.validate_on_submit():
-        return commit_or_show(
-            lambda: services.create_initiative(current_user, _values(form), form.place_ids.data or [],
-                                               form.own_location()),
-            then=lambda initiative: url_for("initiatives.add_activity", initiative_id=initiative.id),
-            success=_("Uw initiatief staat op Buurtplek. Voeg nu de eerste activiteit toe."), show_again=show_again)
-    return show(400 if form.errors and not searching else 200)
+    if searching:   # "Zoek" for a place: the form again with the places found, nothing checked yet
+        return show()
+    return form_page(
+        form, show, lambda: services.create_initiative(current_user, _values(form), form.place_ids.data or [],
+                                                       form.own_location()),
+        then=lambda initiative: url_for("initiatives.add_activity", initiative_id=initiative.id),
+        success=_("Uw initiatief staat op Buurtplek. Voeg nu de eerste activiteit toe."))
 
 
 @login_required
@@ -141,12 +155,13 @@ def edit(initiative_id: int) -> ResponseReturnValue:
         show_on_form(form, exc)
         return show(400)
 
-    if request.method == "POST" and not searching and form.validate_on_submit():
-        return commit_or_show(
-            lambda: services.update_initiative(initiative, current_user, _values(form), int(form.version.data or 0),
-                                               form.place_ids.data or [], form.own_location()),
-            then=detail_url(initiative), success=_("De wijzigingen zijn opgeslagen."), show_again=show_again)
-    return show(400 if form.errors and not searching else 200)
+    if searching:
+        return show()
+    return form_page(
+        form, show, lambda: services.update_initiative(initiative, current_user, _values(form),
+                                                       int(form.version.data or 0), form.place_ids.data or [],
+                                                       form.own_location()),
+        then=detail_url(initiative), success=_("De wijzigingen zijn opgeslagen."), show_again=show_again)
 
 
 def require_action_form() -> None:
@@ -190,17 +205,10 @@ def participate(initiative_id: int) -> ResponseReturnValue:
         return render_template("initiatives/participate.html", form=form, initiative=initiative, existing=existing,
                                action_form=SimpleForm()), status
 
-    def show_again(exc: DomainError) -> ResponseReturnValue:
-        show_on_form(form, exc)
-        return show(400)
-
-    if form.validate_on_submit():
-        return commit_or_show(
-            lambda: services.join(initiative, current_user, form.kind.data, form.role.data or "",
-                                  form.message.data or ""),
-            then=detail_url(initiative), show_again=show_again,
-            success=_("Leuk dat u meedoet! De organisatoren zien nu dat u mee wilt doen."))
-    return show(400 if form.errors else 200)
+    return form_page(
+        form, show, lambda: services.join(initiative, current_user, form.kind.data, form.role.data or "",
+                                          form.message.data or ""),
+        then=detail_url(initiative), success=_("Leuk dat u meedoet! De organisatoren zien nu dat u mee wilt doen."))
 
 
 @login_required
@@ -229,17 +237,10 @@ def contact(initiative_id: int) -> ResponseReturnValue:
     def show(status: int = 200) -> ResponseReturnValue:
         return render_template("initiatives/contact.html", form=form, initiative=initiative), status
 
-    def show_again(exc: DomainError) -> ResponseReturnValue:
-        show_on_form(form, exc)
-        return show(400)
-
-    if form.validate_on_submit():
-        return commit_or_show(
-            lambda: services.send_contact_message(initiative, current_user, form.message.data or "",
-                                                 bool(form.share_email.data)),
-            then=detail_url(initiative), success=_("Uw bericht is verstuurd naar de organisatoren."),
-            show_again=show_again)
-    return show(400 if form.errors else 200)
+    return form_page(
+        form, show, lambda: services.send_contact_message(initiative, current_user, form.message.data or "",
+                                                          bool(form.share_email.data)),
+        then=detail_url(initiative), success=_("Uw bericht is verstuurd naar de organisatoren."))
 
 
 @login_required
