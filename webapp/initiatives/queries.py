@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from geoalchemy2 import WKTElement
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
@@ -29,6 +30,8 @@ def initiative_point(initiative_id: int) -> tuple[float, float] | None:
         geometry = min(initiative.places, key=lambda place: place.id).location
     if geometry is None:
         return None
+    if isinstance(geometry, str):  # set as (E)WKT text in this transaction and not read back yet
+        geometry = WKTElement(geometry, extended=geometry.upper().startswith("SRID="))
     point: Any = to_shape(geometry)  # a POINT column: a shapely Point
     return (float(point.x), float(point.y))
 
