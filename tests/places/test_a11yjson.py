@@ -13,8 +13,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.places.conftest import DAM, offset
 from webapp.places import demo
 from webapp.places.attributes import ATTRIBUTE_KEYS, TRI_STATES

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC
 
 import pytest
 from openapi_schema_validator import OAS30Validator
@@ -179,14 +180,14 @@ def test_sql_built_features_match_the_python_serializer(client, make_place):
 def test_sql_built_and_python_built_timestamps_agree_to_the_character(client, make_place, microsecond):
     """PostgreSQL's JSON drops trailing zeros of the microseconds, Python's isoformat a zero fraction: both
     paths write the one open-data format instead."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sqlalchemy import text
 
     from webapp.extensions import db
 
     place = make_place(*offset(*DAM, 100), name="Plek met tijd")
-    moment = datetime(2026, 11, 28, 1, 2, 3, microsecond, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 28, 1, 2, 3, microsecond, tzinfo=UTC)
     db.session.execute(text("update places set updated_at = :t where id = :id"), {"t": moment, "id": place.id})
     db.session.commit()
     listed = get(client, f"/api/v1/places?lat={DAM[1]}&lon={DAM[0]}").get_json()["features"][0]

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from webapp.domain_errors import NotAllowed
 from webapp.extensions import db
 from webapp.places import osm
 from webapp.places.models import Place
-from webapp.domain_errors import NotAllowed
 from webapp.stewardship import services as stewardship
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "osm" / "round-trip.geojson"

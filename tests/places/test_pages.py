@@ -220,6 +220,7 @@ def test_unknown_is_its_own_badge_on_cards_and_the_place_page(client, make_place
 
 def test_place_page_says_why_hours_cannot_be_read(client, make_place):
     import html as html_lib
+
     from webapp.places import hours
     place = make_place(name="Onleesbaar", opening_hours="ma-vr 9-17")
     page = html_lib.unescape(html(client.get(f"/plekken/{place.id}")))

@@ -232,6 +232,7 @@ SUN_HOURS = "Mo-Su sunrise-sunset"
 def sunset_gap_moment():
     """A local moment after sunset at the centre of the Netherlands but before sunset in Cadzand."""
     from datetime import datetime, timedelta
+
     from webapp.places import hours
     start = datetime(2026, 12, 14, 16, 0, tzinfo=hours.TZ)
     gap = [start + timedelta(minutes=m) for m in range(90)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.places.conftest import DAM, offset
+from tests.places.test_api import validate
+from tests.stewardship.conftest import snapshot
 from webapp.extensions import db
 from webapp.places import visibility
 from webapp.places.models import Place
 from webapp.stewardship import services as stewardship
-
-from tests.places.conftest import DAM, offset
-from tests.places.test_api import doc, validate  # noqa: F401  (doc: the OpenAPI document fixture)
-from tests.stewardship.conftest import snapshot
 
 
 @pytest.fixture
@@ -27,6 +26,11 @@ def closed_place(make_place, make_user):
                            place.version, kind="status", note="closed")
     db.session.commit()
     return place
+
+
+@pytest.fixture
+def doc(client):
+    return client.get("/api/v1/openapi.json").get_json()
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.fixtures.browser import PHONE
 from webapp.extensions import db
 from webapp.places.models import Place
-
-from tests.fixtures.browser import PHONE
 
 
 @pytest.mark.browser

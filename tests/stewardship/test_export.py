@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
+from tests.fixtures.users import PASSWORD
 from webapp.accounts import services as accounts
 from webapp.extensions import db
 from webapp.stewardship import services
 from webapp.stewardship.models import JoinRequest
-from tests.fixtures.users import PASSWORD
 
 
 def _make_one_of_each(user, place):

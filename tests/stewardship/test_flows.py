@@ -5,15 +5,14 @@ import pytest
 from flask import render_template
 from sqlalchemy import func, select
 
+from tests.stewardship.conftest import snapshot
 from webapp.extensions import db
 from webapp.initiatives.models import Initiative
 from webapp.mail.models import OutboxMail
-from webapp.places.models import Place
 from webapp.places import services as place_services
+from webapp.places.models import Place
 from webapp.stewardship import services
 from webapp.stewardship.models import JoinRequest, Report, Revision, Suggestion
-
-from tests.stewardship.conftest import snapshot
 
 PROPOSAL = {"name": "Buurtkamer De Linde", "category": "community_centre", "lat": "52.3731", "lon": "4.8922",
             "description": "Koffie en een praatje", "toilets": "yes", "wheelchair": "limited",
@@ -571,9 +570,8 @@ def test_the_panel_needs_few_queries(app, make_place, make_user, count_queries):
     for owner in owners[1:]:
         services.add_owner(place, owner)
     db.session.commit()
-    with app.test_request_context("/"):
-        with count_queries() as counter:
-            render_template("stewardship/place_panel.html", place=place)
+    with app.test_request_context("/"), count_queries() as counter:
+        render_template("stewardship/place_panel.html", place=place)
     assert counter.count <= 6, counter.statements
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.stewardship.conftest import snapshot
-from webapp.extensions import db
 from webapp.domain_errors import Invalid
-from webapp.places.models import Place
+from webapp.extensions import db
 from webapp.places import services as place_services
+from webapp.places.models import Place
 from webapp.stewardship import services
 from webapp.stewardship.models import Report
 

@@ -2,18 +2,17 @@
 role or a moderator of another gemeente gets 403 and the database is unchanged."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 
-from webapp.extensions import db
+from tests.stewardship.conftest import snapshot
 from webapp.domain_errors import NotAllowed
+from webapp.extensions import db
 from webapp.places import services as place_services
 from webapp.stewardship import services
 from webapp.stewardship.models import JoinRequest, Report, Suggestion
-
-from tests.stewardship.conftest import snapshot
 
 
 @pytest.fixture

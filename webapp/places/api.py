@@ -10,7 +10,7 @@ from webapp import openapi
 from webapp.errors import ApiError
 from webapp.places import search as searching
 from webapp.places import serialize
-from webapp.places.attributes import ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES, COSTS, ACTIVITIES
+from webapp.places.attributes import ACTIVITIES, ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES, COSTS
 
 FORMATS = ("geojson", "a11yjson")
 

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import opening_hours
 from dateutil.easter import easter
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
+from flask_babel import gettext as _
 
 from webapp.places import hours_syntax as syntax
 
@@ -127,7 +128,7 @@ def _prepare(text: str) -> Prepared | _Failure:
         try:
             # Check the syntax with the library's own calendar, so PH, PH +1 day etc. are checked too.
             _library(syntax.to_text(list(group)), NL_CENTRE, COUNTRY)
-        except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
+        except (opening_hours.ParserError, SyntaxError, ValueError):
             try:  # the position in the text as written (the rewrites may have moved it)
                 _library(text, NL_CENTRE, COUNTRY)
             except (opening_hours.ParserError, SyntaxError, ValueError) as original:

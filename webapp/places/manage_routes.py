@@ -49,12 +49,12 @@ def propose():
     location = form.location()
     gemeente_code = form.gemeente_code.data or None
     note = ""
-    if location is None and gemeente_code and form.address.data.strip():
+    if location is None and gemeente_code and (form.address.data or "").strip():
         location = gemeente_centre(gemeente_code)
         note = "approximate location: gemeente centre"
     if location is None:
-        form.lat.errors.append(_("Kies waar de plek is: gebruik uw locatie, tik op de kaart, "
-                                 "of vul het adres in en kies de gemeente."))
+        form.lat.errors = [*form.lat.errors, _("Kies waar de plek is: gebruik uw locatie, tik op de kaart, "
+                                               "of vul het adres in en kies de gemeente.")]
         return render()
     values = form.values()
     if form.confirm_new.data != "1":
@@ -118,7 +118,7 @@ def edit(place_id: int):
         elif found is not None:
             values["gemeente_code"] = found.code
         else:
-            form.lat.errors.append(_("Deze plek ligt niet in een Nederlandse gemeente."))
+            form.lat.errors = [*form.lat.errors, _("Deze plek ligt niet in een Nederlandse gemeente.")]
             return render()
 
     def show_again(exc):

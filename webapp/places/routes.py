@@ -15,8 +15,17 @@ from webapp.i18n import distance as format_distance
 from webapp.i18n import local_date
 from webapp.places import hours, mapview, visibility
 from webapp.places import search as searching
-from webapp.places.attributes import (ACTIVITIES, ATTRIBUTES, ATTRIBUTES_BY_KEY, AUDIENCES, CATEGORIES, COSTS,
-                                      LANGUAGES, SHOW_NO_IN_LIST, TRI_STATE_LABELS)
+from webapp.places.attributes import (
+    ACTIVITIES,
+    ATTRIBUTES,
+    ATTRIBUTES_BY_KEY,
+    AUDIENCES,
+    CATEGORIES,
+    COSTS,
+    LANGUAGES,
+    SHOW_NO_IN_LIST,
+    TRI_STATE_LABELS,
+)
 from webapp.places.serialize import lonlat, visible_attributes
 from webapp.security import csp_nonce
 from webapp.stewardship.services import status_since

@@ -17,28 +17,41 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import (ARRAY, Float, Integer, Numeric, Select, String, Text, bindparam, case, cast, func, literal, select,
-                        type_coerce)
+from sqlalchemy import (
+    ARRAY,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import NullType
-from sqlalchemy.dialects.postgresql import array
 from werkzeug.datastructures import MultiDict
 
 from webapp import geo
 from webapp.areas.models import Gemeente
 from webapp.errors import ApiError
 from webapp.extensions import db
-from webapp.places import hours
-from webapp.places.serialize import TIMESTAMP_SQL_FORMAT
+from webapp.places import hours, visibility
 from webapp.places.attributes import ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES
 from webapp.places.models import Place
-from webapp.places import visibility
+from webapp.places.serialize import TIMESTAMP_SQL_FORMAT
 from webapp.places.visibility import listed_filter
 
 log = logging.getLogger(__name__)
@@ -216,7 +229,7 @@ def parse_params(args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> SearchP
             raise ApiError(_("open_at moet een datum en tijd zijn, zoals 2026-05-01T14:00."), code="invalid_value",
                            param="open_at")
         # Year 1 or 9999 (with an offset) overflows on conversion; opening hours that far away mean nothing.
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         if params.open_at.tzinfo is None:
             now = now.astimezone(AMSTERDAM).replace(tzinfo=None)
         if abs(params.open_at - now) > timedelta(days=365 * MAX_YEARS_AWAY + 1):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,8 +18,6 @@ from webapp.places.attributes import ATTRIBUTE_KEYS, ATTRIBUTES_BY_KEY
 from webapp.places.models import Place
 from webapp.urls import absolute_url
 
-
-
 # One way to write a moment in the open data: UTC with microseconds ("2026-11-28T01:02:03.660470+00:00").
 # search.py writes the same with TIMESTAMP_SQL_FORMAT, so the SQL-built and Python-built answers agree to
 # the character (PostgreSQL's own JSON cuts trailing zeros of the microseconds; Python's isoformat drops a
@@ -30,7 +28,7 @@ TIMESTAMP_SQL_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
 def timestamp(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def lonlat(place) -> tuple[float, float]:

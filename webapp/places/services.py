@@ -18,8 +18,17 @@ from webapp.places.attributes import ATTRIBUTE_KEYS, CATEGORIES, COSTS, TRI_STAT
 from webapp.places.models import Place
 from webapp.places.visibility import listed_filter
 from webapp.stewardship import registry
-from webapp.stewardship.services import (active_owners, add_owner, apply_edit, can_moderate, is_owner, moderators_of,
-                                         notify, point_text, record_revision)
+from webapp.stewardship.services import (
+    active_owners,
+    add_owner,
+    apply_edit,
+    can_moderate,
+    is_owner,
+    moderators_of,
+    notify,
+    point_text,
+    record_revision,
+)
 from webapp.stewardship.services.base import _, require, require_login
 from webapp.stewardship.services.reports import too_long
 from webapp.stewardship.services.revisions import check_values

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.places import services, visibility
+from webapp.places import services, stewardship_demo, visibility
 from webapp.places.attributes import ATTRIBUTE_KEYS, ATTRIBUTES_BY_KEY, CATEGORIES, COSTS, TRI_STATE_LABELS
 from webapp.places.models import Place
 from webapp.stewardship.models import PlaceOwner
@@ -47,6 +47,7 @@ PLACE = SubjectType(
     proposed_by=services.proposed_by,
     field_label=field_label,
     value_label=value_label,
+    demo=stewardship_demo.load,
 )
 
 register(PLACE)

@@ -2,7 +2,7 @@
 account is deleted (registered with accounts from blueprint.py)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -42,4 +42,4 @@ def withdraw_open_join_requests(user) -> None:
     for join_request in db.session.scalars(select(JoinRequest).where(
             JoinRequest.user_id == user.id, JoinRequest.status == "open")):
         join_request.status, join_request.decided_by_id = "withdrawn", user.id
-        join_request.decided_at = datetime.now(timezone.utc)
+        join_request.decided_at = datetime.now(UTC)

@@ -22,8 +22,8 @@ class SubjectType:
     (stewardship locks, hides and scopes by them)."""
 
     name: str                                   # "place", "initiative": stored in revisions, reports, ...
-    model: type                                 # the subject's SQLAlchemy model
-    owner_model: type                           # the co-owner table (a stewardship model)
+    model: Any                                  # the subject's SQLAlchemy model (a class)
+    owner_model: Any                            # the co-owner table (a stewardship model class)
     owner_fk: str                               # the owner table's column naming the subject, e.g. "place_id"
     editable_fields: tuple[str, ...]            # what a co-owner edits and a resident may suggest
     is_public: Callable[[Any], bool]            # seen by everyone (the one definition of the domain)
@@ -40,10 +40,11 @@ class SubjectType:
     proposed_by: Callable[[int], list[Any]] | None = None  # a user's own proposals (waiting or not placed)
     field_label: Callable[[str], str | None] | None = None  # a label for one of its own fields (history)
     value_label: Callable[[str, Any], str | None] | None = None  # a stored value as text for people
+    demo: Callable[[Any], str] | None = None    # loads its co-beheer demo data (given a random.Random); a summary
 
 
 _TYPES: dict[str, SubjectType] = {}
-_BY_MODEL: dict[type, SubjectType] = {}
+_BY_MODEL: dict[Any, SubjectType] = {}
 
 
 def register(subject_type: SubjectType) -> None:
@@ -52,7 +53,7 @@ def register(subject_type: SubjectType) -> None:
     _BY_MODEL[subject_type.model] = subject_type
 
 
-def for_model(model: type) -> SubjectType:
+def for_model(model: Any) -> SubjectType:
     """The registered type of a subject model; KeyError for a model no domain registered."""
     return _BY_MODEL[model]
 

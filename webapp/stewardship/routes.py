@@ -16,15 +16,23 @@ from webapp.domain_errors import DomainError
 from webapp.extensions import db
 from webapp.redirects import safe_next_url
 from webapp.stewardship import display, registry, services
-from webapp.stewardship.forms import (AddOwnerForm, CloseReportForm, HiddenDecisionForm, JoinForm, LeaveForm,
-                                      ReportForm, SuggestInitiativeForm, SuggestPlaceForm)
+from webapp.stewardship.forms import (
+    AddOwnerForm,
+    CloseReportForm,
+    HiddenDecisionForm,
+    JoinForm,
+    LeaveForm,
+    ReportForm,
+    SuggestInitiativeForm,
+    SuggestPlaceForm,
+)
 from webapp.stewardship.models import JoinRequest, Report, Revision, Suggestion
 from webapp.stewardship.services.permissions import closed_message
 from webapp.stewardship.services.revisions import EditConflict, can_confirm
 from webapp.transactions import commit_or_show
 
 # The suggestion form of each subject type (the fields a resident may suggest).
-_SUGGEST_FORMS = {"place": SuggestPlaceForm, "initiative": SuggestInitiativeForm}
+_SUGGEST_FORMS: dict[str, Any] = {"place": SuggestPlaceForm, "initiative": SuggestInitiativeForm}
 # Suggestions never move a subject: these fields are left out of the suggestion form.
 _NOT_SUGGESTED = ("gemeente_code", "lat", "lon")
 # The edit form of a type that registers no `edit_path` (a renamed endpoint fails loudly: BuildError).
@@ -141,7 +149,8 @@ def suggest(subject_type: str, subject_id: int):
     elif form.validate_on_submit():
         return commit_or_show(lambda: services.suggest_edit(current_user, subject, form.values(),
                                                             note=form.note.data or ""),
-                              then=subject_url(subject), success=_("Dank u wel! De beheerders kijken naar uw voorstel."),
+                              then=subject_url(subject),
+                              success=_("Dank u wel! De beheerders kijken naar uw voorstel."),
                               show_again=lambda exc: render(exc.message, 400))
     return render(status=400 if form.errors else 200)
 
@@ -177,7 +186,8 @@ def revert(subject_type: str, subject_id: int, revision_id: int):
     return one_click(lambda: services.revert_to(current_user, subject, revision, expected),
                       url_for("stewardship.history", subject_type=subject_type, subject_id=subject_id),
                       _("Teruggezet. Dit staat nu ook in de geschiedenis."),
-                      conflict=_("Iemand heeft dit net veranderd. Bekijk de geschiedenis opnieuw en probeer het nog eens."))
+                      conflict=_("Iemand heeft dit net veranderd. "
+                                 "Bekijk de geschiedenis opnieuw en probeer het nog eens."))
 
 
 def confirm(subject_type: str, subject_id: int):
@@ -219,7 +229,7 @@ def join(subject_type: str, subject_id: int):
                                title=services.subject_title(subject), subject_url=subject_url), status
 
     if form.validate_on_submit():
-        return commit_or_show(lambda: services.request_join(current_user, subject, form.motivation.data),
+        return commit_or_show(lambda: services.request_join(current_user, subject, form.motivation.data or ""),
                               then=subject_url(subject),
                               success=_("Uw vraag is verstuurd. U krijgt bericht als de beheerders beslissen."),
                               show_again=lambda exc: render(exc.message, 400))
@@ -315,7 +325,8 @@ def report(subject_type: str, subject_id: int):
         return url_for("core.home")
 
     if form.validate_on_submit():
-        return commit_or_show(lambda: services.report(current_user, subject, form.category.data, form.text.data),
+        return commit_or_show(lambda: services.report(current_user, subject, form.category.data or "",
+                                                      form.text.data or ""),
                               then=after,
                               success=_("Dank u wel voor uw melding. U krijgt bericht als er een antwoord is."),
                               show_again=lambda exc: render(exc.message, 400))

@@ -5,7 +5,7 @@ Stewardship knows no subject model: everything about a subject comes from its re
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context
@@ -21,7 +21,7 @@ from webapp.stewardship.registry import SubjectType
 def _(msgid: str, **variables: Any) -> str:
     """gettext in a request (the user's language); plain Dutch outside one (CLI, demo)."""
     if has_request_context():
-        return _babel_gettext(msgid, **variables)
+        return str(_babel_gettext(msgid, **variables))
     return msgid % variables if variables else msgid
 
 
@@ -78,7 +78,7 @@ def require_login(user: Any) -> None:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --- co-owner rows ---------------------------------------------------------------------------
@@ -87,8 +87,8 @@ def owners_of(subject: Any) -> list[Any]:
     """The co-owner rows of a subject, oldest first (row.user is the User)."""
     found = registry.of(subject)
     model = found.owner_model
-    stmt = select(model).where(getattr(model, found.owner_fk) == subject.id).order_by(model.since)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(
+        select(model).where(getattr(model, found.owner_fk) == subject.id).order_by(model.since)))
 
 
 def is_owner(user: Any, subject: Any) -> bool:

@@ -10,9 +10,21 @@ from webapp.accounts.models import User
 from webapp.domain_errors import Invalid
 from webapp.extensions import db
 from webapp.stewardship.models import JoinRequest
-from webapp.stewardship.services.base import (_, active_owners, add_owner, is_owner, is_public, now, real_user,
-                                              remove_owner_row, require, require_login, subject_of, subject_title,
-                                              subject_type)
+from webapp.stewardship.services.base import (
+    _,
+    active_owners,
+    add_owner,
+    is_owner,
+    is_public,
+    now,
+    real_user,
+    remove_owner_row,
+    require,
+    require_login,
+    subject_of,
+    subject_title,
+    subject_type,
+)
 from webapp.stewardship.services.notify import handlers_of, manage_path, moderators_of_subject, notify
 from webapp.stewardship.services.permissions import can_manage, can_moderate, require_not_closed
 from webapp.stewardship.services.revisions import record_revision

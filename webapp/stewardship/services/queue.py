@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, true
 
 from webapp.accounts.models import Role
 from webapp.accounts.permissions import gemeenten_with_role
@@ -12,8 +12,15 @@ from webapp.extensions import db
 from webapp.stewardship import registry
 from webapp.stewardship.models import JoinRequest, Report, Suggestion
 from webapp.stewardship.owned import owned
-from webapp.stewardship.services.base import (active_owners, is_closed, is_owner, is_public, real_user, require,
-                                              require_login)
+from webapp.stewardship.services.base import (
+    active_owners,
+    is_closed,
+    is_owner,
+    is_public,
+    real_user,
+    require,
+    require_login,
+)
 from webapp.stewardship.services.owners import join_requests, open_join_request
 from webapp.stewardship.services.permissions import can_moderate, is_moderator_anywhere
 from webapp.stewardship.services.reports import open_report_count
@@ -32,8 +39,8 @@ def moderation_queue(user: Any, gemeente_code: str | None = None) -> dict[str, A
         require(codes is None or gemeente_code in codes)
         codes = {gemeente_code}
 
-    def in_scope(column):
-        return True if codes is None else column.in_(codes)
+    def in_scope(column: Any) -> Any:
+        return true() if codes is None else column.in_(codes)
 
     proposals: list[Any] = []
     hidden: list[Any] = []

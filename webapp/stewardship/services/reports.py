@@ -14,10 +14,18 @@ from sqlalchemy import func, select
 from webapp.domain_errors import Invalid
 from webapp.extensions import db
 from webapp.stewardship.models import REPORT_CATEGORIES, Report
-from webapp.stewardship.services.base import (_, active_owners, is_owner, now, require, require_login, subject_of,
-                                              subject_title, subject_type)
-from webapp.stewardship.services.notify import (MODERATION_PATH, handlers_of, manage_path, moderators_of_subject,
-                                                notify)
+from webapp.stewardship.services.base import (
+    _,
+    active_owners,
+    is_owner,
+    now,
+    require,
+    require_login,
+    subject_of,
+    subject_title,
+    subject_type,
+)
+from webapp.stewardship.services.notify import MODERATION_PATH, handlers_of, manage_path, moderators_of_subject, notify
 from webapp.stewardship.services.permissions import can_moderate, can_view, require_not_closed
 from webapp.stewardship.services.revisions import apply_edit, record_revision
 
@@ -150,9 +158,11 @@ def decide_hidden(moderator: Any, subject: Any, show: bool, reason: str) -> None
         apply_edit(subject, moderator, {"hidden": True}, subject.version, kind="status", note="hidden by moderator")
     title = subject_title(subject)
     if show:
-        body = _("Een moderator heeft %(name)s bekeken. Het is weer zichtbaar.\n\n%(reason)s", name=title, reason=reason)
+        body = _("Een moderator heeft %(name)s bekeken. Het is weer zichtbaar.\n\n%(reason)s", name=title,
+                 reason=reason)
     else:
-        body = _("Een moderator heeft %(name)s bekeken. Het blijft verborgen.\n\n%(reason)s", name=title, reason=reason)
+        body = _("Een moderator heeft %(name)s bekeken. Het blijft verborgen.\n\n%(reason)s", name=title,
+                 reason=reason)
     notify(active_owners(subject), _("Besluit over %(name)s", name=title), body, "stewardship.hidden_decision")
     log.info("%s %s %s by moderator %s", subject_type(subject), subject.id, "shown" if show else "kept hidden",
              moderator.id)

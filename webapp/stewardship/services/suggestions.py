@@ -10,8 +10,16 @@ from webapp.domain_errors import Invalid
 from webapp.extensions import db
 from webapp.stewardship import registry
 from webapp.stewardship.models import Revision, Suggestion
-from webapp.stewardship.services.base import (_, is_public, now, require, require_login, subject_of, subject_title,
-                                              subject_type)
+from webapp.stewardship.services.base import (
+    _,
+    is_public,
+    now,
+    require,
+    require_login,
+    subject_of,
+    subject_title,
+    subject_type,
+)
 from webapp.stewardship.services.notify import handlers_of, manage_path, notify
 from webapp.stewardship.services.permissions import can_edit, can_manage, require_not_closed
 from webapp.stewardship.services.revisions import apply_edit, check_values
@@ -55,6 +63,7 @@ def suggest_edit(user: Any, subject: Any, values: dict[str, Any], note: str = ""
 def decide_suggestion(actor: Any, suggestion: Suggestion, accept: bool) -> Revision | None:
     subject = subject_of(suggestion)
     require(subject is not None and can_manage(actor, subject))
+    assert subject is not None
     if suggestion.status != "open":
         raise Invalid(_("Over dit voorstel is al beslist."))
     revision = None

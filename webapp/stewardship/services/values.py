@@ -11,7 +11,7 @@ def point_text(value: Any) -> str | None:
     """'POINT(lon lat)' with 6 decimals, for revisions and comparisons."""
     if value is None:
         return None
-    shape = to_shape(value)
+    shape: Any = to_shape(value)
     return f"POINT({shape.x:.6f} {shape.y:.6f})"
 
 
@@ -22,7 +22,7 @@ def make_point(lon: float, lat: float) -> WKTElement:
 def lon_lat(subject: Any) -> tuple[float, float] | None:
     if getattr(subject, "location", None) is None:
         return None
-    shape = to_shape(subject.location)
+    shape: Any = to_shape(subject.location)
     return shape.x, shape.y
 
 
