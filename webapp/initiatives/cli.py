@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from webapp.extensions import db
+from webapp.initiatives.staleness import remind_stale
 
 initiatives_cli = AppGroup("initiatives", help="Buurtinitiatieven.")
 
@@ -16,8 +17,6 @@ initiatives_cli = AppGroup("initiatives", help="Buurtinitiatieven.")
 @click.option("--now", "now_text", default="", help="Pretend it is this moment (ISO 8601, for testing).")
 def remind(now_text: str) -> None:
     """Remind owners once after 6 months without an update; pause after 12 months without reaction."""
-    from webapp.initiatives.services import remind_stale
-
     now = datetime.fromisoformat(now_text) if now_text else datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)

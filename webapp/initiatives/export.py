@@ -1,10 +1,13 @@
 """A resident's own initiative data, for the account data download."""
 from __future__ import annotations
 
+from typing import Any
+
+from webapp.accounts.models import User
 from webapp.initiatives import services
 
 
-def export_user_data(user) -> dict:
+def export_user_data(user: User) -> dict[str, Any]:
     owned, joined = services.initiatives_of_user(user)
     return {
         "initiatives_owned": [{"id": i.id, "title": i.title} for i in owned],
