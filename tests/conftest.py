@@ -1,7 +1,8 @@
 """Test set-up: one fresh database per test run on the real PostGIS, one transaction per test.
 
-- `app`: session-wide; creates database `buurtplek_test_<pid>` on the DATABASE_URL server, applies
-  every migration and loads the 343 gemeenten (and Amsterdam's districts) once.
+- `app`: session-wide; creates database `buurtplek_test_<pid>` on the DATABASE_URL server as a copy of a
+  template that has every migration applied and the 343 gemeenten (and Amsterdam's districts, Utrecht's
+  buurten) loaded; the template is built once per change of its inputs (tests/fixtures/database.py).
 - the test database is made and migrated by the owner role (MIGRATION_DATABASE_URL, else
   `scripts/pg.sh owner-url`, else DATABASE_URL); when DATABASE_URL names another role (the app's
   least-privilege role), it gets the app's rights there too (`app_role_url` connects as it).
@@ -17,20 +18,24 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests.fixtures import database
 from webapp import create_app
+from webapp.areas import services as areas
 from webapp.config import TestConfig
 from webapp.db_roles import app_role_for
 from webapp.extensions import db
+from webapp.insight import services as insight
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_TABLES = {"gemeenten", "districts", "buurten", "alembic_version", "spatial_ref_sys"}
 
-pytest_plugins = ["tests.fixtures.users", "tests.fixtures.browser"]
+# Hypothesis' plugin by module name (pytest.ini switches off plugin autoloading: see there).
+pytest_plugins = ["tests.fixtures.users", "tests.fixtures.browser", "_hypothesis_pytestplugin"]
 
 
 def _server_url() -> sa.URL:
@@ -59,16 +64,50 @@ def pytest_configure(config):
         _owner_url(os.environ["DATABASE_URL"])
 
 
+def _test_config(url: sa.URL) -> TestConfig:
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = url.render_as_string(hide_password=False)
+    return config
+
+
+def _migrate_and_load(url: sa.URL) -> None:
+    """Fill the empty database at `url`: every migration, then the reference data."""
+    from flask_migrate import upgrade
+
+    application = create_app(_test_config(url))
+    with application.app_context():
+        upgrade(revision="heads")
+        areas.load_gemeenten(ROOT / "data" / "gemeenten-2023.geojson")
+        areas.load_districts(ROOT / "data" / "amsterdam-stadsdelen.geojson", "GM0363")
+        insight.load_buurten(ROOT / "data" / "utrecht-buurten.geojson", "GM0344")
+        db.session.remove()
+        db.engine.dispose()
+
+
+LOADERS = (areas.load_gemeenten, areas.load_districts, insight.load_buurten)
+
+
 @pytest.fixture(scope="session")
 def database_url():
-    """A new, empty database for this run (dropped at the end)."""
+    """This run's database, migrated and loaded (dropped at the end)."""
     server = _server_url()
     name = f"buurtplek_test_{os.getpid()}"
     admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = server.set(database=name)
+    if database.templates_enabled():
+        def template() -> str:
+            return database.ensure_template(admin, server, _migrate_and_load, LOADERS)
+
+        try:
+            database.create_from_template(admin, name, template())
+        except sa.exc.OperationalError:  # a stale template dropped by another run in between: build again
+            database.create_from_template(admin, name, template())
+    else:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        _migrate_and_load(url)
     yield url
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -86,20 +125,9 @@ def app_role_url(app, database_url):
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    config = TestConfig()
-    config.SQLALCHEMY_DATABASE_URI = database_url.render_as_string(hide_password=False)
-    application = create_app(config)
+    application = create_app(_test_config(database_url))
     application.test_client_class = IsolatedClient
     with application.app_context():
-        from flask_migrate import upgrade
-
-        from webapp.areas import services as areas
-        from webapp.insight import services as insight
-
-        upgrade(revision="heads")
-        areas.load_gemeenten(ROOT / "data" / "gemeenten-2023.geojson")
-        areas.load_districts(ROOT / "data" / "amsterdam-stadsdelen.geojson", "GM0363")
-        insight.load_buurten(ROOT / "data" / "utrecht-buurten.geojson", "GM0344")
         role = app_role_for(os.environ["DATABASE_URL"], database_url)
         if role:
             from webapp.db_roles import grant_app_role
