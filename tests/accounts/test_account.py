@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 from tests.accounts.helpers import mails_to, text
 from tests.fixtures.users import PASSWORD
 from webapp.accounts import deletion, services
-from webapp.accounts.export import register_exporter, _EXPORTERS
+from webapp.accounts.export import _EXPORTERS, register_exporter
 from webapp.accounts.models import RoleGrant, User, UserSession
 from webapp.extensions import db
 
@@ -169,7 +170,6 @@ def test_delete_needs_password_and_checkbox(client, make_user, login, data, mess
 
 def test_delete_keeps_the_row_and_the_attribution(client, make_user, login):
     from webapp.places.models import Place
-    from webapp.stewardship.models import Revision
     from webapp.stewardship.services import history, record_revision
 
     user = make_user(name="Kees B.", role="moderator", gemeente="GM0363")
@@ -221,7 +221,7 @@ def test_delete_hooks_run(make_user):
 
 def test_public_name_without_a_request():
     """Commands (no request, so no browser language) can show a deleted user's name too."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     assert User(display_name="Kees B.").public_name == "Kees B."
-    assert User(display_name="-", deleted_at=datetime.now(timezone.utc)).public_name == "Oud-bewoner"
+    assert User(display_name="-", deleted_at=datetime.now(UTC)).public_name == "Oud-bewoner"

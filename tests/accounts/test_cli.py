@@ -1,6 +1,8 @@
 """`flask users create/grant/revoke/list`."""
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from webapp.accounts import services
@@ -82,10 +84,11 @@ def test_grant_to_unknown_address(runner):
 
 
 def test_purge_unconfirmed(runner, make_user):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    old_unconfirmed, new_unconfirmed, old_confirmed = make_user(confirmed=False), make_user(confirmed=False), make_user()
-    long_ago = datetime.now(timezone.utc) - timedelta(days=31)
+    old_unconfirmed, new_unconfirmed = make_user(confirmed=False), make_user(confirmed=False)
+    old_confirmed = make_user()
+    long_ago = datetime.now(UTC) - timedelta(days=31)
     old_unconfirmed.created_at = long_ago
     old_confirmed.created_at = long_ago
     db.session.commit()

@@ -1,7 +1,7 @@
 """Changing the email address: a link to the new address; a notice with an undo link to the old one."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -69,7 +69,7 @@ def test_taken_address_gets_a_notice_and_the_same_answer(client, make_user, logi
 
 def test_expired_email_change_link(client, make_user):
     user = make_user()
-    token = services.email_change_token(user, NEW, now=datetime.now(timezone.utc) - timedelta(hours=25))
+    token = services.email_change_token(user, NEW, now=datetime.now(UTC) - timedelta(hours=25))
     response = client.get(f"/account/email/{token}")
     assert response.status_code == 400 and "verlopen" in text(response)
 

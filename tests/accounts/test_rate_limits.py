@@ -121,7 +121,7 @@ def test_registration_is_limited_per_ip(limited_app):
 
 def test_password_reset_is_limited(limited_app):
     client = limited_app.test_client()
-    for n in range(5):
+    for _attempt in range(5):
         response = client.post("/wachtwoord-vergeten", data={"email": "geen adres"}, environ_base=from_ip(7))
         assert response.status_code == 400
     response = client.post("/wachtwoord-vergeten", data={"email": "geen adres"}, environ_base=from_ip(7))

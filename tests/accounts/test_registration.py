@@ -1,7 +1,7 @@
 """Registration, email confirmation and its tokens."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -91,7 +91,7 @@ def test_confirm_link_confirms_and_can_be_used_twice(client):
 
 def test_expired_confirm_link_is_refused(client, make_user):
     user = make_user(confirmed=False)
-    token = services.confirmation_token(user, now=datetime.now(timezone.utc) - timedelta(days=8))
+    token = services.confirmation_token(user, now=datetime.now(UTC) - timedelta(days=8))
     response = client.get(f"/account/bevestigen/{token}")
     assert response.status_code == 400
     assert "verlopen" in text(response)
@@ -114,7 +114,7 @@ def test_tampered_confirm_link_is_refused(client, make_user):
 
 def test_confirm_service_respects_now(make_user):
     user = make_user(confirmed=False)
-    signed = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
+    signed = datetime(2026, 1, 1, 12, tzinfo=UTC)
     token = services.confirmation_token(user, now=signed)
     services.confirm_email(token, now=signed + timedelta(days=6, hours=23))
     assert user.email_confirmed_at == signed + timedelta(days=6, hours=23)

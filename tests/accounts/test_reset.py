@@ -1,7 +1,7 @@
 """Password reset: no enumeration, expiring single-use links; changing the password."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -69,7 +69,7 @@ def test_second_reset_link_dies_when_the_first_is_used(client, make_user):
 
 def test_expired_reset_link_is_refused(client, make_user):
     user = make_user()
-    token = services.reset_token(user, now=datetime.now(timezone.utc) - timedelta(minutes=61))
+    token = services.reset_token(user, now=datetime.now(UTC) - timedelta(minutes=61))
     response = client.post(f"/wachtwoord-herstellen/{token}", data={"password": NEW})
     assert response.status_code == 400
     assert "verlopen" in text(response)
@@ -79,7 +79,7 @@ def test_expired_reset_link_is_refused(client, make_user):
 
 def test_reset_token_age_with_frozen_time(make_user):
     user = make_user()
-    t = datetime(2026, 5, 1, 10, 0, tzinfo=timezone.utc)
+    t = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
     token = services.reset_token(user, now=t)
     assert services.user_for_reset_token(token, now=t + timedelta(minutes=59)) is user
     with pytest.raises(services.TokenError) as info:

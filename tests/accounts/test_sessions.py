@@ -187,10 +187,12 @@ def test_account_page_lists_the_sessions_and_marks_this_one(app, make_user):
     user = make_user()
     firefox = app.test_client()
     firefox.post("/inloggen", data={"email": user.email, "password": PASSWORD},
-                 headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"})
+                 headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) "
+                                       "Gecko/20100101 Firefox/128.0"})
     phone = app.test_client()
     phone.post("/inloggen", data={"email": user.email, "password": PASSWORD},
-               headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"})
+               headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 "
+                                       "Chrome/126.0 Mobile Safari/537.36"})
     page = text(firefox.get("/account"))
     assert "Firefox · Windows" in page and "Chrome · Android" in page
     assert page.count("(dit apparaat)") == 1

@@ -10,7 +10,6 @@ from tests.insight.conftest import UTRECHT_DOM
 from tests.insight.test_gap import SPLIT
 from webapp.extensions import db
 from webapp.insight import services
-from webapp.places.models import Place
 from webapp.stewardship import services as stewardship
 
 pytestmark = pytest.mark.browser

@@ -2,7 +2,7 @@
 unlinking after a month, the data download, owners' figures and moderators' removal."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from webapp.insight.models import CheckInGuard, WelcomeCheckIn
 from webapp.stewardship import services as stewardship
 
 ANSWERS = {"pleasant": "4", "welcome": "5", "open_to_me": "3"}
-JAN = datetime(2027, 1, 2, 9, 0, tzinfo=timezone.utc)
+JAN = datetime(2027, 1, 2, 9, 0, tzinfo=UTC)
 
 
 def _count(**where) -> int:
@@ -65,11 +65,10 @@ def test_one_check_in_per_month_is_a_database_constraint(make_user, place):
     user = make_user()
     services.check_in(user, place.id, {"pleasant": 3, "welcome": 3, "open_to_me": 3}, now=JAN)
     db.session.flush()
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.add(WelcomeCheckIn(place_id=place.id, user_id=user.id, month=JAN.date().replace(day=1),
-                                          pleasant=1, welcome=1, open_to_me=1))
-            db.session.flush()
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(WelcomeCheckIn(place_id=place.id, user_id=user.id, month=JAN.date().replace(day=1),
+                                      pleasant=1, welcome=1, open_to_me=1))
+        db.session.flush()
 
 
 def test_next_month_a_resident_can_check_in_again(make_user, place):
@@ -77,9 +76,9 @@ def test_next_month_a_resident_can_check_in_again(make_user, place):
     services.check_in(user, place.id, {"pleasant": 3, "welcome": 3, "open_to_me": 3}, now=JAN)
     with pytest.raises(Conflict):
         services.check_in(user, place.id, {"pleasant": 3, "welcome": 3, "open_to_me": 3},
-                          now=datetime(2027, 1, 31, 22, 30, tzinfo=timezone.utc))  # 23:30 on 31 January in Amsterdam
+                          now=datetime(2027, 1, 31, 22, 30, tzinfo=UTC))  # 23:30 on 31 January in Amsterdam
     services.check_in(user, place.id, {"pleasant": 3, "welcome": 3, "open_to_me": 3},
-                      now=datetime(2027, 1, 31, 23, 30, tzinfo=timezone.utc))  # 00:30 on 1 Feb in Amsterdam
+                      now=datetime(2027, 1, 31, 23, 30, tzinfo=UTC))  # 00:30 on 1 Feb in Amsterdam
     assert _count(user_id=user.id) == 2
 
 
@@ -142,14 +141,14 @@ def test_many_answers_of_few_residents_stay_hidden(make_user, make_place, place)
     _check_in_all(users, other)
     assert services.gemeente_figures("GM0344").answers == 10
     assert not services.gemeente_figures("GM0344").shown
-    services.unlink_checkins(now=datetime(2027, 3, 1, tzinfo=timezone.utc))
+    services.unlink_checkins(now=datetime(2027, 3, 1, tzinfo=UTC))
     assert _count(user_id=None) == 10
     assert not services.gemeente_figures("GM0344").shown
 
 
 def test_figures_survive_unlinking_when_10_answered_at_one_place_in_a_month(make_user, place):
     _check_in_all(_residents(make_user, 10), place)
-    services.unlink_checkins(now=datetime(2027, 3, 1, tzinfo=timezone.utc))
+    services.unlink_checkins(now=datetime(2027, 3, 1, tzinfo=UTC))
     assert services.place_figures(place.id).shown
 
 
@@ -168,9 +167,9 @@ def test_unlink_checkins_after_a_month_keeps_only_the_guard(app, make_user, plac
     user = make_user()
     services.check_in(user, place.id, {"pleasant": 2, "welcome": 2, "open_to_me": 2}, now=JAN)
     db.session.commit()
-    assert services.unlink_checkins(now=datetime(2027, 1, 30, tzinfo=timezone.utc)) == (0, 0)
+    assert services.unlink_checkins(now=datetime(2027, 1, 30, tzinfo=UTC)) == (0, 0)
     assert _count(user_id=user.id) == 1
-    assert services.unlink_checkins(now=datetime(2027, 2, 3, tzinfo=timezone.utc)) == (1, 1)
+    assert services.unlink_checkins(now=datetime(2027, 2, 3, tzinfo=UTC)) == (1, 1)
     row = db.session.scalars(sa.select(WelcomeCheckIn)).one()
     assert (row.user_id, row.answered_at, row.month.isoformat(), row.welcome) == (None, None, "2027-01-01", 2)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckInGuard)) == 0
@@ -188,7 +187,7 @@ def test_guard_stops_a_second_check_in_after_unlinking_within_the_month(make_use
 def test_unlink_command_for_the_nightly_cron(app, make_user, place):
     user = make_user()
     services.check_in(user, place.id, {"pleasant": 2, "welcome": 2, "open_to_me": 2},
-                      now=datetime(2020, 1, 2, tzinfo=timezone.utc))
+                      now=datetime(2020, 1, 2, tzinfo=UTC))
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["insight", "unlink-checkins"])
     assert result.exit_code == 0 and "1 unlinked" in result.output
@@ -200,8 +199,8 @@ def test_data_download_shows_own_linked_answers_only(make_user, place, make_plac
     services.check_in(user, place.id, {"pleasant": 1, "welcome": 2, "open_to_me": 3}, now=JAN)
     services.check_in(other, place.id, {"pleasant": 5, "welcome": 5, "open_to_me": 5}, now=JAN)
     services.check_in(user, make_place().id, {"pleasant": 4, "welcome": 4, "open_to_me": 4},
-                      now=datetime(2026, 11, 1, tzinfo=timezone.utc))
-    services.unlink_checkins(now=datetime(2027, 1, 20, tzinfo=timezone.utc))  # unlinks the November answer
+                      now=datetime(2026, 11, 1, tzinfo=UTC))
+    services.unlink_checkins(now=datetime(2027, 1, 20, tzinfo=UTC))  # unlinks the November answer
     exported = export_user_data(user)["welcome_checkins"]
     assert exported == [{"place_id": place.id, "place": "Buurthuis De Linde", "month": "2027-01",
                          "answered_at": JAN.isoformat(), "pleasant": 1, "welcome": 2, "open_to_me": 3}]
@@ -212,7 +211,7 @@ def test_owner_sees_figures_per_month_others_get_403(client, login, make_user, p
     stewardship.add_owner(place, owner)
     db.session.commit()
     _check_in_all(_residents(make_user, 10), place)
-    _check_in_all(_residents(make_user, 3), place, now=datetime(2027, 2, 5, tzinfo=timezone.utc))
+    _check_in_all(_residents(make_user, 3), place, now=datetime(2027, 2, 5, tzinfo=UTC))
     login(client, resident)
     assert client.get(f"/inzicht/plek/{place.id}").status_code == 403
     login(client, owner)
@@ -241,7 +240,8 @@ def test_others_cannot_remove_check_ins(client, login, make_user, place, who):
     abused = make_user()
     services.check_in(abused, place.id, {"pleasant": 1, "welcome": 1, "open_to_me": 1})
     db.session.commit()
-    actor = {"resident": lambda: make_user(), "moderator elsewhere": lambda: make_user(role="moderator", gemeente="GM0363"),
+    actor = {"resident": lambda: make_user(),
+             "moderator elsewhere": lambda: make_user(role="moderator", gemeente="GM0363"),
              "staff": lambda: make_user(role="staff", gemeente="GM0344")}[who]()
     login(client, actor)
     assert client.get("/inzicht/GM0344/antwoorden-verwijderen").status_code == 403

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point, box
 
-from webapp.insight import services
 from tests.insight.conftest import NEWCOMERS
+from webapp.insight import services
 
 # Hand-made buurten in gemeente Groningen (GM0014, no real buurten loaded there), in RD New metres.
 X0, Y0 = 233_000, 580_000
@@ -86,7 +86,8 @@ def test_reach_is_a_setting(hand_made, app):
         buurt = {b.code: b for b in services.gap_report("GM0014").buurten}["BU00140003"]
     finally:
         app.config["INSIGHT_WALK_REACH_M"] = 800
-    assert buurt.share_access == pytest.approx(_expected_share(OUTSIDE, (X0 + 4000 - 805, Y0 + 500), reach=810), rel=0.05)
+    expected = _expected_share(OUTSIDE, (X0 + 4000 - 805, Y0 + 500), reach=810)
+    assert buurt.share_access == pytest.approx(expected, rel=0.05)
     assert buurt.share_access > 0
 
 

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from webapp.insight import services
 from tests.insight.test_gap import SPLIT
+from webapp.insight import services
 
 CANARY = '=1+1 {{7*7}} {% raw %} <script>window.__canary=1</script> "><img src=x onerror=alert(1)>'
 
@@ -102,12 +102,14 @@ def test_loader_is_idempotent_and_reports_what_it_did(buurten_file):
 def test_loader_repairs_and_rejects_like_areas(tmp_path, buurten_file):
     bowtie = {"type": "Polygon", "coordinates": [[[6.5, 53.2], [6.51, 53.21], [6.51, 53.2], [6.5, 53.21], [6.5, 53.2]]]}
     features = [
-        {"type": "Feature", "geometry": bowtie, "properties": {"buurtcode": "BU00140005", "buurtnaam": "Strik", "aantal_inwoners": 10}},
+        {"type": "Feature", "geometry": bowtie,
+         "properties": {"buurtcode": "BU00140005", "buurtnaam": "Strik", "aantal_inwoners": 10}},
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [6.5, 53.2]},
          "properties": {"buurtcode": "BU00140006", "buurtnaam": "Punt", "aantal_inwoners": 10}},
         {"type": "Feature", "geometry": bowtie, "properties": {"buurtcode": "XX", "buurtnaam": "Fout"}},
         {"type": "Feature", "geometry": bowtie, "properties": {"buurtcode": "BU99990001", "buurtnaam": "Nergens"}},
-        {"type": "Feature", "geometry": bowtie, "properties": {"buurtcode": "BU00140007", "buurtnaam": "Geheim", "aantal_inwoners": -99999999}},
+        {"type": "Feature", "geometry": bowtie,
+         "properties": {"buurtcode": "BU00140007", "buurtnaam": "Geheim", "aantal_inwoners": -99999999}},
     ]
     path = tmp_path / "mixed.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))

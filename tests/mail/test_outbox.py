@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from webapp.mail import services
 from webapp.mail.models import OutboxMail
 from webapp.mail.senders import LogSender, SmtpSender, build_message, make_sender
 
-T0 = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 
 
 def queue(n=1, to="bewoner@example.org"):
@@ -212,7 +212,8 @@ class PlainSmtpServer:
     def serve(self):
         conn, _ = self.sock.accept()
         f = conn.makefile("rwb")
-        f.write(b"220 test ESMTP\r\n"); f.flush()
+        f.write(b"220 test ESMTP\r\n")
+        f.flush()
         for line in f:
             cmd = line.strip().upper()
             if cmd.startswith(b"EHLO"):
@@ -221,7 +222,8 @@ class PlainSmtpServer:
                 self.received_data = True
                 f.write(b"250 OK\r\n")
             elif cmd.startswith(b"QUIT"):
-                f.write(b"221 bye\r\n"); f.flush()
+                f.write(b"221 bye\r\n")
+                f.flush()
                 break
             else:
                 f.write(b"502 no\r\n")

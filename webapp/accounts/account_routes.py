@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import (after_this_request, current_app, flash, make_response, render_template, request,
-                   url_for)
+from flask import after_this_request, current_app, flash, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,8 +17,7 @@ from webapp.accounts.export import export_user_data
 from webapp.accounts.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, ProfileForm
 from webapp.accounts.models import User
 from webapp.accounts.routes import RESET_LIMIT_IP, confirm_by_token
-from webapp.accounts.web import (add_error, logged_out_to, no_store, renew_browser_session, token_invalid,
-                                 user_agent)
+from webapp.accounts.web import add_error, logged_out_to, no_store, renew_browser_session, token_invalid, user_agent
 from webapp.domain_errors import DomainError
 from webapp.extensions import limiter
 from webapp.i18n import LANG_COOKIE

@@ -38,7 +38,7 @@ login_manager.login_message = _l("Log eerst in om verder te gaan.")
 login_manager.login_message_category = "info"
 
 navigation.add("accounts.roles", _l("Rollen"), order=80, visible=is_admin)
-navigation.add("accounts.account", _l("Mijn account"), order=85, visible=lambda u: u.is_authenticated)
-navigation.add("accounts.login", _l("Inloggen"), order=90, visible=lambda u: not u.is_authenticated)
+navigation.add("accounts.account", _l("Mijn account"), order=85, visible=lambda u: bool(getattr(u, "is_authenticated", False)))
+navigation.add("accounts.login", _l("Inloggen"), order=90, visible=lambda u: not getattr(u, "is_authenticated", False))
 
 bp.add_app_template_global(role_routes.role_label, "role_label")

@@ -1,12 +1,12 @@
 """`flask users create/grant/revoke/list`: the first admin, moderators and gemeente staff."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
-from flask_babel import force_locale
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from webapp.accounts import services
 from webapp.accounts.models import Role
@@ -55,11 +55,11 @@ def create(email: str, name: str, role: str, gemeente: str | None, password: str
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = services.create_user(email, password, name)
-        user.email_confirmed_at = datetime.now(timezone.utc)
+        user.email_confirmed_at = datetime.now(UTC)
         services.grant_role(user, Role(role), gemeente)
     except services.AccountError as exc:
         db.session.rollback()
-        raise click.UsageError(_text(exc))
+        raise click.UsageError(_text(exc)) from exc
     db.session.commit()
     click.echo(f"created user {user.id} <{user.email}> as {role}{' in ' + gemeente if gemeente else ''}")
 

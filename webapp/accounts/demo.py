@@ -1,7 +1,7 @@
 """Demo accounts (fictional people; password `buurtplek-demo`, development only)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from webapp.accounts import services
 from webapp.accounts.models import Role, User
@@ -29,7 +29,7 @@ INITIALS = ["K.", "de V.", "B.", "van D.", "M.", "el A.", "J.", "S.", "de B.", "
 
 
 def load(rng) -> str:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     password_hash = services.hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
 
     def make(local: str, name: str) -> User:

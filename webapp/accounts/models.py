@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, func, text
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.extensions import db
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     RESIDENT = "resident"      # everyone who signs up (implicit, never stored)
     MODERATOR = "moderator"    # per gemeente
     STAFF = "staff"            # gemeente staff, per gemeente (grants)
@@ -32,7 +33,7 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     preferred_locale: Mapped[str | None] = mapped_column(String(5))
 
-    roles: Mapped[list["RoleGrant"]] = relationship(back_populates="user", cascade="all, delete-orphan",
+    roles: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan",
                                                     foreign_keys="RoleGrant.user_id",
                                                     lazy="selectin")
 
@@ -45,8 +46,12 @@ class User(UserMixin, db.Model):
         return self.deleted_at is None
 
     # The server-side session this object was loaded for (set by the login and the user loader).
-    session_token = None    # str | None (not a column)
-    current_session = None  # UserSession | None (not a column)
+    if TYPE_CHECKING:
+        session_token: str | None
+        current_session: UserSession | None
+    else:
+        session_token = None    # not a column
+        current_session = None  # not a column
 
     def get_id(self) -> str:
         """Flask-Login keeps this in the session cookie and the remember-me cookie: "<id>:<session token>".
@@ -63,7 +68,7 @@ class User(UserMixin, db.Model):
         from flask_babel import gettext
 
         try:
-            return gettext("Oud-bewoner")
+            return str(gettext("Oud-bewoner"))
         except RuntimeError:  # no request to choose a language from (e.g. a command): the msgid is Dutch
             return "Oud-bewoner"
 

@@ -15,20 +15,60 @@ No Flask request inside: the acting user and the time (`now`) are passed in. Cal
 from __future__ import annotations
 
 from webapp.accounts.deletion import UNCONFIRMED_KEEP, delete_account, on_account_deleted, purge_unconfirmed
-from webapp.accounts.email_change import (EMAIL_CHANGE_MAX_AGE, EMAIL_UNDO_MAX_AGE, _email_fingerprint,
-                                          confirm_email_change, email_change_token, request_email_change,
-                                          undo_email_change, user_for_email_undo)
+from webapp.accounts.email_change import (
+                                          EMAIL_CHANGE_MAX_AGE,
+                                          EMAIL_UNDO_MAX_AGE,
+                                          _email_fingerprint,
+                                          confirm_email_change,
+                                          email_change_token,
+                                          request_email_change,
+                                          undo_email_change,
+                                          user_for_email_undo,
+)
 from webapp.accounts.errors import AccountError, TokenError
 from webapp.accounts.login import LoginResult, authenticate
-from webapp.accounts.passwords import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, RESET_MAX_AGE, change_password,
-                                       check_password, hash_password, request_password_reset, reset_password,
-                                       reset_token, user_for_reset_token, validate_password)
-from webapp.accounts.registration import (CONFIRM_MAX_AGE, confirm_email, confirmation_token, create_user, register,
-                                          send_confirmation)
-from webapp.accounts.roles import (ADMIN_GRANTABLE_ROLES, PER_GEMEENTE_ROLES, RevokedRole, admin_grant, admin_revoke,
-                                   gemeente_exists, grant_role, list_grants, revoke_role)
-from webapp.accounts.sessions import (SESSION_IDLE, SESSION_TOUCH_EVERY, end_all_sessions, end_session, list_sessions,
-                                      load_user, start_session, summarize_user_agent)
+from webapp.accounts.passwords import (
+                                          MAX_PASSWORD_LENGTH,
+                                          MIN_PASSWORD_LENGTH,
+                                          RESET_MAX_AGE,
+                                          change_password,
+                                          check_password,
+                                          hash_password,
+                                          request_password_reset,
+                                          reset_password,
+                                          reset_token,
+                                          user_for_reset_token,
+                                          validate_password,
+)
+from webapp.accounts.registration import (
+                                          CONFIRM_MAX_AGE,
+                                          confirm_email,
+                                          confirmation_token,
+                                          create_user,
+                                          register,
+                                          send_confirmation,
+)
+from webapp.accounts.roles import (
+                                          ADMIN_GRANTABLE_ROLES,
+                                          PER_GEMEENTE_ROLES,
+                                          RevokedRole,
+                                          admin_grant,
+                                          admin_revoke,
+                                          gemeente_exists,
+                                          grant_role,
+                                          list_grants,
+                                          revoke_role,
+)
+from webapp.accounts.sessions import (
+                                          SESSION_IDLE,
+                                          SESSION_TOUCH_EVERY,
+                                          end_all_sessions,
+                                          end_session,
+                                          list_sessions,
+                                          load_user,
+                                          start_session,
+                                          summarize_user_agent,
+)
 from webapp.accounts.tokens import make_token, read_token
 from webapp.accounts.users import clean_display_name, find_by_email, normalize_email, update_profile
 

@@ -3,19 +3,19 @@ link can never be used as another. Each link's own rules (what it carries, how l
 module that uses it."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from webapp.accounts.errors import TokenError
 from webapp.urls import absolute_url
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -28,6 +28,7 @@ def make_token(purpose: str, payload: dict[str, Any], now: datetime | None = Non
         return str(serializer.dumps(payload))
     # itsdangerous takes the time from the signer; freeze it for tests and reproducible links.
     signer = serializer.make_signer()
+    assert isinstance(signer, TimestampSigner)
     signer.get_timestamp = lambda: int(now.timestamp())  # type: ignore[method-assign]
     return signer.sign(serializer.dump_payload(payload)).decode()
 

@@ -5,8 +5,10 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from shapely.geometry import MultiPolygon, shape
+from shapely.geometry import GeometryCollection, MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity, make_valid
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -31,7 +33,7 @@ class LoadReport:
     rejected: list[str] = field(default_factory=list)
 
 
-def _point(lon: float, lat: float):
+def _point(lon: float, lat: float) -> Any:
     return func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
 
 
@@ -52,7 +54,7 @@ def district_at(gemeente_code: str, lon: float, lat: float) -> District | None:
     return db.session.scalars(stmt).first()
 
 
-def _read_features(path: Path) -> list[dict]:
+def _read_features(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -61,10 +63,11 @@ def _read_features(path: Path) -> list[dict]:
         raise LoadError(f"{path} is not valid JSON: {exc}") from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise LoadError(f"{path} is not a GeoJSON FeatureCollection")
-    return data.get("features") or []
+    features = data.get("features") or []
+    return [f for f in features if isinstance(f, dict)] if isinstance(features, list) else []
 
 
-def clean_multipolygon(geometry: dict, label: str, report: LoadReport) -> MultiPolygon | None:
+def clean_multipolygon(geometry: dict[str, Any], label: str, report: LoadReport) -> MultiPolygon | None:
     """A valid MultiPolygon from GeoJSON, repaired where needed; None (and a reason) when unusable."""
     try:
         geom = shape(geometry)
@@ -75,16 +78,17 @@ def clean_multipolygon(geometry: dict, label: str, report: LoadReport) -> MultiP
         reason = explain_validity(geom)
         geom = make_valid(geom)
         report.repaired.append(f"{label}: {reason}")
-    if geom.geom_type == "GeometryCollection":
-        polys = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
-        parts = [p for g in polys for p in (g.geoms if g.geom_type == "MultiPolygon" else [g])]
-        geom = MultiPolygon(parts) if parts else None
-    elif geom.geom_type == "Polygon":
-        geom = MultiPolygon([geom])
-    if geom is None or geom.geom_type != "MultiPolygon" or geom.is_empty:
+    result: BaseGeometry | None = geom
+    if isinstance(geom, GeometryCollection) and not isinstance(geom, MultiPolygon):
+        parts = [p for g in geom.geoms if isinstance(g, (Polygon, MultiPolygon))
+                 for p in (g.geoms if isinstance(g, MultiPolygon) else [g])]
+        result = MultiPolygon(parts) if parts else None
+    elif isinstance(geom, Polygon):
+        result = MultiPolygon([geom])
+    if not isinstance(result, MultiPolygon) or result.is_empty:
         report.rejected.append(f"{label}: not an area (polygon)")
         return None
-    return geom
+    return result
 
 
 def load_gemeenten(path: Path) -> LoadReport:
@@ -125,7 +129,8 @@ def load_gemeenten(path: Path) -> LoadReport:
     return report
 
 
-def load_districts(path: Path, gemeente_code: str, code_field: str = "Stadsdeelcode", name_field: str = "Stadsdeel") -> LoadReport:
+def load_districts(path: Path, gemeente_code: str, code_field: str = "Stadsdeelcode",
+                   name_field: str = "Stadsdeel") -> LoadReport:
     """Create or update the districts of one gemeente (e.g. Amsterdam's stadsdelen)."""
     if db.session.get(Gemeente, gemeente_code) is None:
         raise LoadError(f"Unknown gemeente {gemeente_code}: load the gemeenten first")
@@ -163,7 +168,8 @@ def list_gemeenten() -> list[tuple[str, str]]:
 def gemeente_centre(code: str) -> tuple[float, float] | None:
     """(lon, lat) of a point surely inside the gemeente (ST_PointOnSurface)."""
     row = db.session.execute(
-        select(func.ST_X(func.ST_PointOnSurface(Gemeente.boundary)), func.ST_Y(func.ST_PointOnSurface(Gemeente.boundary)))
+        select(func.ST_X(func.ST_PointOnSurface(Gemeente.boundary)),
+               func.ST_Y(func.ST_PointOnSurface(Gemeente.boundary)))
         .where(Gemeente.code == code)
     ).first()
     return (row[0], row[1]) if row else None

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from webapp.accounts.export import register_exporter
 from webapp import navigation
+from webapp.accounts.export import register_exporter
 from webapp.extensions import limiter
 from webapp.i18n import _locale_code
 from webapp.insight import routes, services

@@ -34,7 +34,8 @@ def _read_features(path: Path) -> list[dict[str, Any]]:
         raise LoadError(f"File not found: {path}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise LoadError(f"{path} is not valid JSON: {exc}") from exc
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (not isinstance(data, dict) or data.get("type") != "FeatureCollection"
+            or not isinstance(data.get("features"), list)):
         raise LoadError(f"{path} is not a GeoJSON FeatureCollection")
     return [f for f in data["features"] if isinstance(f, dict)]
 
@@ -59,7 +60,8 @@ def load_buurten(path: Path, gemeente_code: str | None = None, commit: bool = Tr
     report = BuurtLoadReport()
     known_gemeenten = set(db.session.scalars(select(Gemeente.code)))
     existing = {row.code: row for row in db.session.execute(
-        select(Buurt.code, Buurt.name, Buurt.gemeente_code, Buurt.inhabitants, func.ST_AsBinary(Buurt.boundary).label("wkb")))}
+        select(Buurt.code, Buurt.name, Buurt.gemeente_code, Buurt.inhabitants,
+               func.ST_AsBinary(Buurt.boundary).label("wkb")))}
     seen: set[str] = set()
     for feature in _read_features(path):
         props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,7 @@ LINKED_FOR = relativedelta(months=1)
 
 def month_of(now: datetime | None = None) -> date:
     """The first day of the calendar month in Amsterdam."""
-    local = (now or datetime.now(timezone.utc)).astimezone(AMSTERDAM)
+    local = (now or datetime.now(UTC)).astimezone(AMSTERDAM)
     return date(local.year, local.month, 1)
 
 
@@ -69,7 +69,7 @@ def check_in(user: Actor, place_id: int, answers: dict[str, int], now: datetime 
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
             raise Invalid(_("Kies bij elke uitspraak een antwoord van 1 tot en met 5."))
         values[key] = value
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     month = month_of(now)
     checkin = WelcomeCheckIn(place_id=place.id, user_id=user.id, month=month, answered_at=now, **values)
     try:
@@ -106,9 +106,10 @@ def unlink_checkins(now: datetime | None = None) -> tuple[int, int]:
     """The nightly clean-up: answers older than a month lose their account and time (only place, month and
     scores remain); guards of past months go (they no longer stop anything). Returns (unlinked, guards).
     The caller commits."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     unlinked = _rowcount(db.session.execute(
-        update(WelcomeCheckIn).where(WelcomeCheckIn.answered_at.is_not(None), WelcomeCheckIn.answered_at <= now - LINKED_FOR)
+        update(WelcomeCheckIn)
+        .where(WelcomeCheckIn.answered_at.is_not(None), WelcomeCheckIn.answered_at <= now - LINKED_FOR)
         .values(user_id=None, answered_at=None)))
     guards = _rowcount(db.session.execute(delete(CheckInGuard).where(CheckInGuard.month < month_of(now))))
     return unlinked, guards

@@ -3,7 +3,7 @@ residents at a few Utrecht places: one place with enough answers to show figures
 and unlinked answers of earlier months (as the nightly clean-up leaves them)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -32,7 +32,7 @@ def load(rng) -> str:
                                      .order_by(Place.id).limit(3)))
     if len(places) < 2 or len(residents) < 12:
         return "no Utrecht places or demo residents: no check-ins"
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     answers = 0
     for user in residents[:12]:                     # 12 residents this month: figures are shown
         services.check_in(user, places[0].id, _answers(rng, 4), now=now)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, distinct, func, literal, select
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.accounts.actor import Actor
@@ -49,7 +50,8 @@ class Figures:
 HIDDEN = Figures(0, 0, None, None, None)
 
 
-def _figures(group: ColumnElement[Any], *where: ColumnElement[bool], buurten_of: str | None = None) -> dict[Any, Figures]:
+def _figures(group: ColumnElement[Any] | QueryableAttribute[Any], *where: ColumnElement[bool],
+             buurten_of: str | None = None) -> dict[Any, Figures]:
     """Per group (a place, a buurt, the gemeente): the answers at public places, and a lower bound of the
     number of different residents: at one place in one month every answer is another resident (the
     guard), and while answers are linked the accounts can be counted. The larger of the two.

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Float, Select, String, bindparam, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Lateral
+from sqlalchemy.sql.selectable import LateralFromClause
 
 from webapp.extensions import db
 from webapp.insight.buurten import buurt_at
@@ -79,11 +79,12 @@ def walk_reach_m() -> int:
     return int(current_app.config.get("INSIGHT_WALK_REACH_M", 800))
 
 
-def _reach(condition: ColumnElement[bool]) -> Lateral:
+def _reach(condition: ColumnElement[bool]) -> LateralFromClause:
     """The union of circles of `reach` metres (RD New) around the public places meeting `condition` near
     the buurt: a LATERAL subquery, correlated to the buurt of the outer statement."""
     place_rd = func.ST_Transform(Place.location, RD_NEW)
-    return (select(func.ST_Union(func.ST_Buffer(place_rd, bindparam("reach", type_=Float), f"quad_segs={QUAD_SEGS}")).label("area"))
+    circle = func.ST_Buffer(place_rd, bindparam("reach", type_=Float), f"quad_segs={QUAD_SEGS}")
+    return (select(func.ST_Union(circle).label("area"))
             .where(rules.public(), condition,
                    # index prefilter on geography (metres on the spheroid), a little wider than the reach;
                    # the circles themselves decide.
@@ -98,8 +99,9 @@ def gap_statement() -> Select[Any]:
     access, newcomers = _reach(rules.wheelchair_accessible()), _reach(rules.welcomes_newcomers())
     area = func.ST_Area(Buurt.boundary_rd)
 
-    def share(reach: Lateral) -> ColumnElement[Any]:
-        return func.coalesce(func.ST_Area(func.ST_Intersection(Buurt.boundary_rd, reach.c.area)) / func.nullif(area, 0), 0)
+    def share(reach: LateralFromClause) -> ColumnElement[Any]:
+        covered = func.ST_Area(func.ST_Intersection(Buurt.boundary_rd, reach.c.area))
+        return func.coalesce(covered / func.nullif(area, 0), 0)
 
     return (select(Buurt.code, Buurt.name, Buurt.inhabitants, area.label("area_m2"),
                    share(access).label("share_access"), share(newcomers).label("share_newcomers"))

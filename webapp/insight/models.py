@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from webapp.extensions import db
 
@@ -37,7 +37,7 @@ class Buurt(db.Model):
         return f"<Buurt {self.code}>"
 
 
-def _score_column():
+def _score_column() -> MappedColumn[int]:
     return mapped_column(SmallInteger, nullable=False)
 
 

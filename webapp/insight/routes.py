@@ -59,7 +59,8 @@ def gemeente_page(gemeente_code: str) -> ResponseReturnValue:
     map_data = None
     if report.buurten:
         map_data = {"geojson": services.buurten_geojson(gemeente.code, report),
-                    "tiles": {"url": current_app.config["TILE_URL"], "attribution": current_app.config["TILE_ATTRIBUTION"]},
+                    "tiles": {"url": current_app.config["TILE_URL"],
+                              "attribution": current_app.config["TILE_ATTRIBUTION"]},
                     "labels": {"access": _("binnen bereik van een rolstoeltoegankelijke plek"),
                                "inhabitants": _("inwoners")}}
     context = dict(
@@ -141,9 +142,9 @@ def remove_checkins(gemeente_code: str) -> ResponseReturnValue:
     if request.method == "POST":
         status = 400
         if form.validate_on_submit():
-            account = find_by_email(form.email.data)
+            account = find_by_email(form.email.data or "")
             if account is None:
-                form.email.errors.append(_("Er is geen account met dit e-mailadres."))
+                form.email.errors = [*form.email.errors, _("Er is geen account met dit e-mailadres.")]
             else:
                 def removed(count: int | None) -> str:
                     if count is not None:  # after the commit: how many answers went

@@ -12,14 +12,50 @@ The acting user is passed in; nothing here reads the Flask request. Errors are t
 from __future__ import annotations
 
 from webapp.areas.services import LoadError
-from webapp.insight.buurten import (BUURTCODE_RE, GEMEENTE_RE, BuurtLoadReport, GemeenteWithBuurten, buurt_at,
-                                    buurt_choices, gemeente, gemeenten_with_buurten, load_buurten)
-from webapp.insight.checkins import (LINKED_FOR, can_remove_checkins, check_in, export_checkins, has_checked_in,
-                                     month_of, public_place, remove_checkins_of, unlink_checkins)
-from webapp.insight.figures import (HIDDEN, MIN_RESIDENTS, Figures, MonthFigures, buurt_figures, buurt_of_place,
-                                    can_see_place_figures, gemeente_figures, place_figures, place_figures_by_month)
-from webapp.insight.gap import (QUAD_SEGS, BuurtGap, GapReport, buurt_gap_at, buurten_geojson, gap_report,
-                                gap_statement, walk_reach_m)
+from webapp.insight.buurten import (
+                                    BUURTCODE_RE,
+                                    GEMEENTE_RE,
+                                    BuurtLoadReport,
+                                    GemeenteWithBuurten,
+                                    buurt_at,
+                                    buurt_choices,
+                                    gemeente,
+                                    gemeenten_with_buurten,
+                                    load_buurten,
+)
+from webapp.insight.checkins import (
+                                    LINKED_FOR,
+                                    can_remove_checkins,
+                                    check_in,
+                                    export_checkins,
+                                    has_checked_in,
+                                    month_of,
+                                    public_place,
+                                    remove_checkins_of,
+                                    unlink_checkins,
+)
+from webapp.insight.figures import (
+                                    HIDDEN,
+                                    MIN_RESIDENTS,
+                                    Figures,
+                                    MonthFigures,
+                                    buurt_figures,
+                                    buurt_of_place,
+                                    can_see_place_figures,
+                                    gemeente_figures,
+                                    place_figures,
+                                    place_figures_by_month,
+)
+from webapp.insight.gap import (
+                                    QUAD_SEGS,
+                                    BuurtGap,
+                                    GapReport,
+                                    buurt_gap_at,
+                                    buurten_geojson,
+                                    gap_report,
+                                    gap_statement,
+                                    walk_reach_m,
+)
 
 __all__ = [
     "BUURTCODE_RE", "GEMEENTE_RE", "HIDDEN", "LINKED_FOR", "MIN_RESIDENTS", "QUAD_SEGS", "BuurtGap",

@@ -1,6 +1,7 @@
 """Mail senders, chosen by MAIL_BACKEND: "log" (development: the mail goes to the log) or "smtp"."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import ssl
@@ -63,7 +64,7 @@ class SmtpSender:
     def _connect(self) -> smtplib.SMTP:
         context = ssl.create_default_context()
         if self.implicit_tls:
-            connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
         else:
             connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             connection.ehlo()
@@ -84,10 +85,8 @@ class SmtpSender:
 
     def close(self) -> None:
         if self._connection is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException):
                 self._connection.quit()
-            except smtplib.SMTPException:
-                pass
             self._connection = None
 
 

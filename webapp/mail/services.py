@@ -7,15 +7,18 @@ them; several senders may run at once: each row is locked with SELECT ... FOR UP
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.engine import CursorResult
 
 from webapp.extensions import db
 from webapp.mail.models import OutboxMail
 from webapp.mail.senders import Sender, make_sender
+from webapp.urls import absolute_url, public_base
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +27,23 @@ BACKOFF_BASE = timedelta(minutes=2)  # 2, 4, 8, 16, 32 minutes between attempts
 KEEP_SENT = timedelta(days=90)
 
 
+class Recipient(Protocol):
+    """Whom a mail goes to: mail knows no accounts, only an address and a language (a user has both;
+    a deleted user's address is None)."""
+
+    @property
+    def email(self) -> str | None: ...
+
+    @property
+    def preferred_locale(self) -> str | None: ...
+
+
+def _rowcount(result: Any) -> int:
+    return (result.rowcount or 0) if isinstance(result, CursorResult) else 0
+
+
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def queue_mail(to_address: str, subject: str, body: str, kind: str = "") -> OutboxMail | None:
@@ -41,20 +59,20 @@ def queue_mail(to_address: str, subject: str, body: str, kind: str = "") -> Outb
     return mail
 
 
-def queue_mail_to_user(user, subject: str, body: str, kind: str = "") -> OutboxMail | None:
+def queue_mail_to_user(user: Recipient, subject: str, body: str, kind: str = "") -> OutboxMail | None:
     return queue_mail(getattr(user, "email", None) or "", subject, body, kind)
 
 
-def mail_locale(user) -> str:
+def mail_locale(user: Recipient) -> str:
     """The language of mails to this user: their own choice, else the site's default."""
     chosen = getattr(user, "preferred_locale", None)
-    if chosen in current_app.config.get("LANGUAGES", ["nl"]):
-        return chosen
-    return current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")
+    if chosen and chosen in current_app.config.get("LANGUAGES", ["nl"]):
+        return str(chosen)
+    return str(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl"))
 
 
-def queue_template_mail(user, subject, template: str, kind: str = "", *, to_address: str | None = None,
-                        **context) -> OutboxMail | None:
+def queue_template_mail(user: Recipient, subject: Any, template: str, kind: str = "", *,
+                        to_address: str | None = None, **context: Any) -> OutboxMail | None:
     """Render a plain-text mail template in the user's language and queue it.
 
     `subject` may be a lazy string (`_l(...)`): it is translated inside the user's locale too.
@@ -70,15 +88,11 @@ def queue_template_mail(user, subject, template: str, kind: str = "", *, to_addr
 
 def public_url(path: str = "") -> str:
     """An absolute link for mails (there is no request when mails are written by commands)."""
-    from webapp.urls import public_base
-
     return public_base() + path
 
 
-def public_link(endpoint: str, **values) -> str:
-    """url_for(endpoint, **values) as an absolute PUBLIC_URL link; works with or without a request."""
-    from webapp.urls import absolute_url
-
+def public_link(endpoint: str, **values: Any) -> str:
+    """url_for(endpoint, **values) as an absolute PUBLIC_URL link (`webapp.urls.absolute_url`)."""
     return absolute_url(endpoint, **values)
 
 
@@ -139,8 +153,9 @@ def purge_sent(now: datetime | None = None, keep: timedelta = KEEP_SENT) -> int:
     cutoff = (now or _utcnow()) - keep
     result = db.session.execute(delete(OutboxMail).where(OutboxMail.sent_at.is_not(None),
                                                          OutboxMail.sent_at < cutoff))
-    log.info("outbox: %s old mails deleted", result.rowcount)
-    return result.rowcount
+    removed = _rowcount(result)
+    log.info("outbox: %s old mails deleted", removed)
+    return removed
 
 
 def forget_address(address: str) -> int:
@@ -148,7 +163,7 @@ def forget_address(address: str) -> int:
     if not address:
         return 0
     result = db.session.execute(delete(OutboxMail).where(func.lower(OutboxMail.to_address) == address.lower()))
-    return result.rowcount
+    return _rowcount(result)
 
 
 def recent(limit: int = 100) -> list[OutboxMail]:
