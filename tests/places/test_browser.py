@@ -142,3 +142,16 @@ def test_use_my_location_refused_says_what_to_do(new_page, places):
     status = page.locator("[data-geo-status]")
     status.filter(has_text="Kies een gemeente").wait_for()
     assert "lat=" not in page.url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 320, "height": 640}], ids=["phone", "320"])
+def test_closed_place_page_is_accessible(new_page, assert_accessible, make_place, viewport):
+    place = make_place(name="Buurtkamer De Oude Bakkerij", status="closed", status_reason="Het gebouw wordt gesloopt.",
+                       commit=True)
+    page = new_page(viewport=viewport)
+    page.goto(f"/plekken/{place.id}")
+    assert page.locator("h1").inner_text() == "Buurtkamer De Oude Bakkerij"
+    assert page.get_by_role("link", name="Zoek een plek in de buurt").count() == 1
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

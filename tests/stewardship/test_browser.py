@@ -169,3 +169,16 @@ def test_every_stewardship_page_is_accessible_and_fits_320px(new_page, browser_l
     assert "net veranderd" in owner_page.content()
     assert owner_page.get_by_label("Spelregels (huisregels)").input_value() == "Mijn nieuwe regels"
     assert_accessible(owner_page)
+
+
+@pytest.mark.browser
+def test_closed_place_refusal_page_is_accessible(new_page, browser_login, assert_accessible, make_user, make_place):
+    resident = make_user("Cor Gesloten")
+    place = make_place("Buurtkamer De Oude Bakkerij", status="closed")
+    page = new_page(viewport=PHONE)
+    browser_login(page, resident)
+    response = page.goto(f"/beheer/place/{place.id}/meebeheren")
+    assert response.status == 409
+    assert "is gesloten" in page.locator("main").inner_text()
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
