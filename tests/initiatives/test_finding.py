@@ -1,16 +1,15 @@
 """"Wat is er te doen?", the iCalendar feeds and the API."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 import pytest
 
+from tests.initiatives.conftest import AMSTERDAM, UTRECHT
 from webapp.extensions import db
 from webapp.initiatives import clock, services
-from tests.initiatives.conftest import AMSTERDAM, UTRECHT
 
-UTC = timezone.utc
 NOW = datetime(2026, 10, 19, 8, 0, tzinfo=UTC)  # Monday; winter time starts Sunday 25 October
 
 

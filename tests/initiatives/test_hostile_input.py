@@ -3,7 +3,7 @@ a clear 4xx (never a 500, nothing saved), recurrence expansion is bounded, absol
 from __future__ import annotations
 
 import time as clock
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -155,7 +155,7 @@ def test_far_periods_are_fast_and_correct(client, make_user, make_initiative, ad
     initiative = make_initiative(owner)
     add_activity(initiative, owner, starts_on=date(2020, 1, 7), frequency="weekly")       # a Tuesday
     add_activity(initiative, owner, starts_on=date(2020, 1, 7), frequency="monthly", title="Maandavond")
-    start = (datetime.now(timezone.utc) + timedelta(days=365 * 4 + 300)).date().replace(day=1)
+    start = (datetime.now(UTC) + timedelta(days=365 * 4 + 300)).date().replace(day=1)
     started = clock.perf_counter()
     response = client.get(f"/api/v1/initiatives?lat={AMSTERDAM[1]}&lon={AMSTERDAM[0]}&from={start}"
                           f"&to={start + timedelta(days=31)}")
@@ -202,14 +202,14 @@ def test_bounded_expansion_gives_the_same_dates_as_the_whole_rule(frequency, mon
 
 def test_expansion_has_a_hard_cap():
     activity = _activity(date(2000, 1, 4), "weekly")
-    start = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2000, 1, 1, tzinfo=UTC)
     started = clock.perf_counter()
-    found = recurrence.expand(activity, start, datetime(9999, 12, 31, tzinfo=timezone.utc))
+    found = recurrence.expand(activity, start, datetime(9999, 12, 31, tzinfo=UTC))
     assert clock.perf_counter() - started < 1.0
     assert 0 < len(found) <= recurrence.MAX_INSTANCES
     assert found[-1].start <= start + recurrence.MAX_WINDOW
-    assert recurrence.expand(activity, datetime(9999, 12, 30, tzinfo=timezone.utc),
-                             datetime(9999, 12, 31, 23, tzinfo=timezone.utc)) == []
+    assert recurrence.expand(activity, datetime(9999, 12, 30, tzinfo=UTC),
+                             datetime(9999, 12, 31, 23, tzinfo=UTC)) == []
 
 
 # --- finding 10: absolute links never use the request's Host ---------------------------------------------

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from dateutil import tz as dateutil_tz
 
+from tests.initiatives.conftest import AMSTERDAM
 from webapp.extensions import db
 from webapp.initiatives import clock, services
 from webapp.initiatives.recurrence import expand_many
-from tests.initiatives.conftest import AMSTERDAM
 
-UTC = timezone.utc
 LOCAL = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 10, 19, 8, 0, tzinfo=UTC)  # Monday; winter time starts Sunday 25 October, 03:00 -> 02:00
 

@@ -1,12 +1,10 @@
 """Recurrence expansion in local time: DST changes, cancelled dates, monthly Nth weekday."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 
 from webapp.initiatives.recurrence import expand, nth_weekday_of
-
-UTC = timezone.utc
 
 
 def activity(frequency="weekly", starts_on=date(2026, 3, 17), start=time(19, 30), end=time(21, 0), cancelled=(),

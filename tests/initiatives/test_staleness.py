@@ -1,7 +1,7 @@
 """Staleness: "niet bijgewerkt sinds", one reminder (not every day), automatic pause and its undo."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -10,7 +10,6 @@ from webapp.initiatives import clock, services
 from webapp.mail.models import OutboxMail
 from webapp.stewardship import services as stewardship
 
-UTC = timezone.utc
 START = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from tests.initiatives.conftest import AMSTERDAM
 from webapp.domain_errors import Invalid
 from webapp.extensions import db
 from webapp.initiatives import rules, services
@@ -16,9 +17,7 @@ from webapp.stewardship import services as stewardship
 from webapp.stewardship.models import InitiativeOwner
 from webapp.stewardship.owned import owned
 from webapp.stewardship.signals import revision_recorded
-from tests.initiatives.conftest import AMSTERDAM
 
-UTC = timezone.utc
 START = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 SPHERE_RADIUS_M = 6_371_008.7714  # PostGIS's sphere: the mean radius of WGS84
 
