@@ -21,7 +21,7 @@ from webapp.initiatives.staleness import touch
 from webapp.initiatives.vocab import LANGUAGES
 from webapp.places.attributes import AUDIENCES
 from webapp.places.models import Place
-from webapp.places.rules import public as place_is_public
+from webapp.places.visibility import listed_filter as place_is_listed
 from webapp.stewardship import services as stewardship
 from webapp.stewardship.models import Revision
 
@@ -96,11 +96,12 @@ def clean_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def published_places(place_ids: Iterable[Any] | None) -> list[Place]:
-    """The chosen places; only public places can be chosen (anything else: Invalid, nothing shown)."""
+    """The chosen places; only listed places (published, not hidden, not closed) can be chosen (anything
+    else: Invalid, nothing about it shown)."""
     ids = sorted({int(i) for i in place_ids or []})
     if not ids:
         return []
-    places = list(db.session.scalars(select(Place).where(Place.id.in_(ids), place_is_public())))
+    places = list(db.session.scalars(select(Place).where(Place.id.in_(ids), place_is_listed())))
     if len(places) != len(ids):
         raise Invalid(_("Kies alleen plekken die op Buurtplek staan."), "place_ids")
     return sorted(places, key=lambda p: p.name)

@@ -26,7 +26,7 @@ from webapp.initiatives.recurrence import Instance, expand, next_instances
 from webapp.initiatives.rules import SEARCH_STATUSES, public
 from webapp.places.attributes import ATTRIBUTE_KEYS
 from webapp.places.models import Place
-from webapp.places.rules import public as place_is_public
+from webapp.places.visibility import listed_filter as place_is_listed
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def search_places(query: str, limit: int = 10) -> list[Place]:
     if len(query) < 2:
         return []
     pattern = f"%{query.replace('%', '').replace('_', '')}%"
-    stmt = (select(Place).where(place_is_public(), or_(Place.name.ilike(pattern), Place.address.ilike(pattern)))
+    stmt = (select(Place).where(place_is_listed(), or_(Place.name.ilike(pattern), Place.address.ilike(pattern)))
             .order_by(func.similarity(Place.name, query).desc(), Place.name).limit(limit))
     return list(db.session.scalars(stmt))
 
@@ -174,10 +174,10 @@ def places_by_ids(ids: Iterable[Any]) -> list[Place]:
     clean = parse_ids(ids)
     if not clean:
         return []
-    return list(db.session.scalars(select(Place).where(Place.id.in_(clean), place_is_public())
+    return list(db.session.scalars(select(Place).where(Place.id.in_(clean), place_is_listed())
                                    .order_by(Place.name)))
 
 
 def public_place(place_id: int) -> Place | None:
     """A place as the public sees it (for the place poster), or None."""
-    return db.session.scalar(select(Place).where(Place.id == place_id, place_is_public()))
+    return db.session.scalar(select(Place).where(Place.id == place_id, place_is_listed()))
