@@ -30,6 +30,7 @@ from webapp.stewardship.services import (
     record_revision,
 )
 from webapp.stewardship.services.base import _, require, require_login
+from webapp.stewardship.services.notify import moderation_path, site_path
 from webapp.stewardship.services.reports import too_long
 from webapp.stewardship.services.revisions import check_values
 from webapp.stewardship.services.values import make_point, plain
@@ -39,13 +40,16 @@ log = logging.getLogger(__name__)
 DUPLICATE_RADIUS_M = 150
 DUPLICATE_MIN_SIMILARITY = 0.3
 DUPLICATE_HINTS = 5
-MODERATION_PATH = "/moderatie"
-MY_PLACES_PATH = "/plekken/mijn"
 
 
 def place_path(place: Place) -> str:
-    """The place's public page, site-relative."""
-    return f"/plekken/{place.id}"
+    """The place's public page ("/plekken/12"), site-relative; works without a request (mails, CLI)."""
+    return site_path("places.detail", place_id=place.id)
+
+
+def edit_path(place: Place) -> str:
+    """Its edit form, for its co-owners and moderators ("/plekken/12/bewerken")."""
+    return site_path("places.edit", place_id=place.id)
 
 
 def opening_hours_error(text: str) -> str | None:
@@ -128,7 +132,7 @@ def propose_place(user: Any, values: dict[str, Any], lon: float, lat: float, gem
     record_revision(place, user, changes, kind="create", note=note)
     notify(moderators_of(gemeente_code), _("Nieuwe plek voorgesteld: %(name)s", name=place.name),
            _("Een bewoner stelde een nieuwe plek voor: %(name)s. Bekijk het voorstel in de moderatie.",
-             name=place.name), "stewardship.proposal", link=MODERATION_PATH)
+             name=place.name), "stewardship.proposal", link=moderation_path())
     log.info("place %s proposed by user %s in %s", place.id, user.id, gemeente_code)
     return place
 
@@ -160,7 +164,7 @@ def reject_place(moderator: Any, place: Place, reason: str) -> None:
                note="rejected")
     notify(active_owners(place), _("Uw voorstel is niet geplaatst: %(name)s", name=place.name),
            _("Een moderator heeft uw voorstel %(name)s niet geplaatst. De reden:\n\n%(reason)s",
-             name=place.name, reason=reason), "stewardship.rejected", link=MY_PLACES_PATH)
+             name=place.name, reason=reason), "stewardship.rejected", link=site_path("stewardship.mine"))
     log.info("place %s rejected by user %s", place.id, moderator.id)
 
 

@@ -5,13 +5,14 @@ import math
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from webapp.places.attributes import ATTRIBUTES, CATEGORIES, COSTS
 from webapp.stewardship import services
 
-ANSWERS = [("yes", _l("Ja")), ("limited", _l("Deels")), ("no", _l("Nee")), ("unknown", _l("Weet ik niet"))]
+ANSWERS = [SelectChoice("yes", _l("Ja")), SelectChoice("limited", _l("Deels")), SelectChoice("no", _l("Nee")),
+           SelectChoice("unknown", _l("Weet ik niet"))]
 
 REPORT_LABELS = {
     "access_barrier": _l("Iets is niet (meer) toegankelijk, bijvoorbeeld de oprit is weg"),
@@ -56,7 +57,8 @@ def _number(field_name):
 class PlaceForm(FlaskForm):
     name = StringField(_l("Naam van de plek"), validators=[
         InputRequired(_l("Vul de naam van de plek in.")), Length(max=160)])
-    category = SelectField(_l("Soort plek"), choices=[("", _l("Kies een soort plek"))] + list(CATEGORIES.items()),
+    category = SelectField(_l("Soort plek"), choices=[SelectChoice("", _l("Kies een soort plek"))]
+                           + [SelectChoice(value, label) for value, label in CATEGORIES.items()],
                            validators=[InputRequired(_l("Kies een soort plek."))])
     description = TextAreaField(_l("Wat kun je hier doen?"), validators=[Length(max=4000)])
     address = StringField(_l("Adres"), validators=[Length(max=200)])
@@ -67,7 +69,8 @@ class PlaceForm(FlaskForm):
     phone = StringField(_l("Telefoonnummer"), validators=[Length(max=40)])
     opening_hours = StringField(_l("Openingstijden"), validators=[Length(max=500), _opening_hours])
     house_rules = TextAreaField(_l("Spelregels (huisregels)"), validators=[Length(max=4000)])
-    cost = SelectField(_l("Kost het geld?"), choices=[("", _l("Weet ik niet"))] + list(COSTS.items()), default="")
+    cost = SelectField(_l("Kost het geld?"), default="", choices=[SelectChoice("", _l("Weet ik niet"))]
+                       + [SelectChoice(value, label) for value, label in COSTS.items()])
 
     def attribute_fields(self, group: str):
         return [self[a.key] for a in ATTRIBUTES if a.group == group]
@@ -127,7 +130,8 @@ class JoinForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    category = RadioField(_l("Wat is het probleem?"), choices=list(REPORT_LABELS.items()),
+    category = RadioField(_l("Wat is het probleem?"),
+                          choices=[SelectChoice(value, label) for value, label in REPORT_LABELS.items()],
                           validators=[InputRequired(_l("Kies wat voor probleem het is."))])
     text = TextAreaField(_l("Beschrijf het probleem"), validators=[
         InputRequired(_l("Beschrijf het probleem in een paar woorden.")), Length(max=2000)])
@@ -138,8 +142,8 @@ class LeaveForm(FlaskForm):
         Optional(), Length(max=254, message=_l("Dit e-mailadres is te lang."))])
     # validate_choice=False: AnyOf says what is wrong in plain Dutch (an empty choice is fine: not the last owner).
     handover = RadioField(_l("Wie beheert het na u?"), choices=[
-        ("successor", _l("Iemand anders neemt het over")),
-        ("moderators", _l("Geef het aan de moderatoren"))], validate_choice=False,
+        SelectChoice("successor", _l("Iemand anders neemt het over")),
+        SelectChoice("moderators", _l("Geef het aan de moderatoren"))], validate_choice=False,
         validators=[Optional(), AnyOf(("successor", "moderators"),
                                       message=_l("Kies wie het na u beheert: iemand anders of de moderatoren."))])
 

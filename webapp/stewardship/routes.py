@@ -35,8 +35,6 @@ from webapp.transactions import commit_or_show
 _SUGGEST_FORMS: dict[str, Any] = {"place": SuggestPlaceForm, "initiative": SuggestInitiativeForm}
 # Suggestions never move a subject: these fields are left out of the suggestion form.
 _NOT_SUGGESTED = ("gemeente_code", "lat", "lon")
-# The edit form of a type that registers no `edit_path` (a renamed endpoint fails loudly: BuildError).
-_EDIT_ENDPOINTS = {"initiative": "initiatives.edit"}
 
 
 def subject_url(subject: Any) -> str:
@@ -44,11 +42,10 @@ def subject_url(subject: Any) -> str:
     return registry.of(subject).public_path(subject)
 
 
-def subject_edit_url(subject: Any) -> str:
+def subject_edit_url(subject: Any) -> str | None:
+    """Its edit form (None for a type without one)."""
     kind = registry.of(subject)
-    if kind.edit_path is not None:
-        return kind.edit_path(subject)
-    return url_for(_EDIT_ENDPOINTS[kind.name], **{f"{kind.name}_id": subject.id})
+    return kind.edit_path(subject) if kind.edit_path is not None else None
 
 
 def _subject_or_404(subject_type: str, subject_id: int) -> Any:
@@ -130,8 +127,9 @@ def fill_form(form: Any, subject: Any) -> None:
 
 def suggest(subject_type: str, subject_id: int):
     subject = _visible_subject_or_404(subject_type, subject_id)
-    if services.can_edit(current_user, subject):
-        return redirect(subject_edit_url(subject))
+    edit_url = subject_edit_url(subject)
+    if edit_url and services.can_edit(current_user, subject):
+        return redirect(edit_url)
     if services.is_closed(subject):
         return _refuse_closed(subject)
     form = _SUGGEST_FORMS[subject_type]()

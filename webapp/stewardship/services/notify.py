@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from webapp.accounts.models import Role, RoleGrant, User
@@ -13,7 +14,15 @@ from webapp.stewardship import registry
 from webapp.stewardship.services.base import active_owners, subject_type
 from webapp.urls import absolute_path
 
-MODERATION_PATH = "/moderatie"
+
+def site_path(endpoint: str, **values: Any) -> str:
+    """The site-relative path of an endpoint, also without a request (mails are written by commands too);
+    a renamed endpoint fails loudly (BuildError)."""
+    return current_app.url_map.bind("public.invalid").build(endpoint, values)
+
+
+def moderation_path() -> str:
+    return site_path("stewardship.moderation")
 
 
 def notify(users: Iterable[Any], subject_line: str, body: str, kind: str, link: str | None = None) -> None:
@@ -48,4 +57,4 @@ def handlers_of(subject: Any) -> list[User]:
 
 def manage_path(subject: Any) -> str:
     """The subject's management page, site-relative."""
-    return f"/beheer/{subject_type(subject)}/{subject.id}"
+    return site_path("stewardship.manage", subject_type=subject_type(subject), subject_id=subject.id)

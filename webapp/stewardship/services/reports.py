@@ -25,7 +25,7 @@ from webapp.stewardship.services.base import (
     subject_title,
     subject_type,
 )
-from webapp.stewardship.services.notify import MODERATION_PATH, handlers_of, manage_path, moderators_of_subject, notify
+from webapp.stewardship.services.notify import handlers_of, manage_path, moderation_path, moderators_of_subject, notify
 from webapp.stewardship.services.permissions import can_moderate, can_view, require_not_closed
 from webapp.stewardship.services.revisions import apply_edit, record_revision
 
@@ -68,7 +68,7 @@ def report(user: Any, subject: Any, category: str, text: str) -> Report:
     if category == "people_safety":
         notify(moderators_of_subject(subject), _("Melding over veiligheid: %(name)s", name=title),
                _("Er is een melding over de veiligheid van mensen bij %(name)s. Bekijk die in de moderatie.",
-                 name=title), "stewardship.report_people", link=MODERATION_PATH)
+                 name=title), "stewardship.report_people", link=moderation_path())
     else:
         notify(handlers_of(subject), _("Nieuwe melding: %(name)s", name=title),
                _("Iemand meldt een probleem bij %(name)s. Bekijk de melding op de beheerpagina.",
@@ -99,7 +99,7 @@ def _hide_after_reports(subject: Any) -> None:
            "stewardship.hidden", link=manage_path(subject))
     notify(moderators_of_subject(subject), _("Verborgen na meldingen: %(name)s", name=title),
            _("%(name)s is verborgen na meldingen over ongepaste inhoud. Beslis in de moderatie.", name=title),
-           "stewardship.hidden_moderators", link=MODERATION_PATH)
+           "stewardship.hidden_moderators", link=moderation_path())
     log.warning("%s %s hidden after %s reports", subject_type(subject), subject.id, HIDE_AFTER_REPORTERS)
 
 
