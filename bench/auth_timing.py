@@ -85,9 +85,9 @@ def run(url: str, n: int) -> None:
     with app.app_context():
         upgrade(revision="heads")
         known = services.create_user("bekend@example.org", PASSWORD, "Bekende Bewoner")
-        from datetime import datetime, timezone
+        from datetime import UTC, datetime
 
-        known.email_confirmed_at = datetime.now(timezone.utc)
+        known.email_confirmed_at = datetime.now(UTC)
         db.session.commit()
         db.session.remove()
 
@@ -107,10 +107,10 @@ def run(url: str, n: int) -> None:
         register(f"opwarmen{_}@example.org"), register("bekend@example.org")
         login("bekend@example.org"), login("niemand@example.org")
     for i in range(n):
-        cases["register, new address"].append(timed(lambda: register(f"nieuw{i}@example.org")))
+        cases["register, new address"].append(timed(lambda i=i: register(f"nieuw{i}@example.org")))
         cases["register, known address"].append(timed(lambda: register("bekend@example.org")))
         cases["login, wrong password, known address"].append(timed(lambda: login("bekend@example.org")))
-        cases["login, wrong password, unknown address"].append(timed(lambda: login(f"niemand{i}@example.org")))
+        cases["login, wrong password, unknown address"].append(timed(lambda i=i: login(f"niemand{i}@example.org")))
         cases["login, right password"].append(timed(lambda: login("bekend@example.org", PASSWORD)))
         client.post("/uitloggen")
 

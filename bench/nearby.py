@@ -8,9 +8,9 @@
    gemeente gets N * inhabitants / all inhabitants points, random inside its boundary with
    ST_GeneratePoints), in one INSERT ... SELECT (indexes are built after the load).
 2. Measures (a) the app's own search SQL (the statement GET /api/v1/places sends, from
-   `webapp.places.search.query_and_values`, jit=off like the app's connections) with psycopg and (b) GET /api/v1/places through gunicorn
-   (2 workers x 4 threads, like `make run`) with the same query points and filters, at concurrency 1
-   and 16. Prints p50/p95/p99 latency, requests per second, and the ratio (b)/(a).
+   `webapp.places.search.query_and_values`, jit=off like the app's connections) with psycopg and
+   (b) GET /api/v1/places through gunicorn (2 workers x 4 threads, like `make run`) with the same query
+   points and filters, at concurrency 1 and 16. Prints p50/p95/p99 latency, requests per second, and the ratio (b)/(a).
 3. Measures JIT: the same SQL with jit=on vs. jit=off.
 4. Prints the bytes of `/` (HTML) and of everything a browser loads for it, except map tiles.
 
@@ -29,7 +29,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -40,7 +40,8 @@ import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-CATEGORIES = ["community_centre", "library", "sports", "park", "playground", "garden", "religious_cultural", "cafe", "other"]
+CATEGORIES = ["community_centre", "library", "sports", "park", "playground", "garden", "religious_cultural", "cafe",
+              "other"]
 HOURS = ["Mo-Fr 09:00-17:00; PH off", "Mo-Sa 10:00-18:00", "24/7", "", "Tu,Th 10:00-16:00; Sa 10:00-13:00",
          "Fr-Sa 17:00-01:00; Su 14:00-22:00", "Mo-Fr 10:00-22:00; Sa 10:00-17:00"]
 TRI = "(ARRAY['yes','yes','limited','no','unknown','unknown'])[1 + floor(random() * 6)::int]"
@@ -136,7 +137,8 @@ def load_places(url: sa.URL, n: int, seed: int = 42) -> float:
                ({hours})[1 + floor(random() * {len(HOURS)})::int],
                (ARRAY['free','free','contribution','paid',NULL])[1 + floor(random() * 5)::int],
                CASE WHEN random() < 0.3 THEN ARRAY['nl','en'] ELSE ARRAY['nl'] END,
-               ARRAY[(ARRAY['everyone','elderly','youth','women','newcomers'])[1 + floor(random() * 5)::int]]::varchar[],
+               ARRAY[(ARRAY['everyone','elderly','youth','women','newcomers'])
+                     [1 + floor(random() * 5)::int]]::varchar[],
                CASE WHEN random() < 0.5 THEN ARRAY['walk_in'] ELSE ARRAY['join_activity'] END,
                CASE WHEN random() < 0.97 THEN 'published' ELSE 'proposed' END,
                CASE WHEN random() < 0.2 THEN 'Gastvrouw' ELSE '' END,
@@ -333,7 +335,8 @@ def page_weight(port: int) -> dict:
     for url in seen:
         parts = urlsplit(url)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", parts.path + ("?" + parts.query if parts.query else ""), headers={"Accept-Encoding": "identity"})
+        conn.request("GET", parts.path + ("?" + parts.query if parts.query else ""),
+                     headers={"Accept-Encoding": "identity"})
         seen[url] = len(conn.getresponse().read())
         conn.close()
     result["html"] = seen.get(base + "/", 0)
@@ -364,8 +367,9 @@ def main() -> None:
         raise SystemExit("This benchmark only talks to 127.0.0.1.")
     levels = [int(c) for c in args.concurrency.split(",")]
 
-    print(f"# nearby benchmark · {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
-          f"{os.cpu_count()} CPUs · {platform.processor() or platform.machine()} · Python {platform.python_version()} · "
+    print(f"# nearby benchmark · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
+          f"{os.cpu_count()} CPUs · {platform.processor() or platform.machine()} · "
+          f"Python {platform.python_version()} · "
           f"load average {os.getloadavg()[0]:.1f}")
     url, reused = create_database(server, args.db, args.reuse)
     try:
@@ -410,7 +414,8 @@ def main() -> None:
             log("JIT on vs off (raw SQL, concurrency 1)")
             jit_on = run_load(SqlWorker(url, statements, jit=True), 1, args.duration / 2)
             jit_off = run_load(SqlWorker(url, statements, jit=False), 1, args.duration / 2)
-            gemeente_sql = [compile_for(lon, lat, radius="25000", limit="200", open_now="1") for lon, lat in points[:50]]
+            gemeente_sql = [compile_for(lon, lat, radius="25000", limit="200", open_now="1")
+                            for lon, lat in points[:50]]
             jit_on_wide = run_load(SqlWorker(url, gemeente_sql, jit=True), 1, args.duration / 2)
             jit_off_wide = run_load(SqlWorker(url, gemeente_sql, jit=False), 1, args.duration / 2)
             weight = page_weight(port)

@@ -202,6 +202,14 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def in_request(app):
+    """A request context around the test, for code that needs one (url_for, gettext, the locale):
+    `pytestmark = pytest.mark.usefixtures("in_request")`."""
+    with app.test_request_context():
+        yield
+
+
 class QueryCounter:
     """Counts the SQL statements sent while active: `with count_queries() as c: ...; c.count`."""
 

@@ -96,7 +96,8 @@ def drill(app):
 
             from webapp.areas import services as areas
 
-            db.session.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            db.session.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis; "
+                                       "CREATE EXTENSION IF NOT EXISTS pg_trgm"))
             db.session.commit()
             upgrade(revision="heads")
             areas.load_gemeenten(ROOT / "data" / "gemeenten-2023.geojson")
@@ -166,7 +167,8 @@ def test_app_on_the_restored_database_serves_the_same(drill):
     assert len(audit) > 10 and audit_copy == audit
 
     sample = random.Random(14)
-    paths = ["/api/v1/initiatives?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z", "/api/v1/gemeenten/GM0363/startbijdragen",
+    paths = ["/api/v1/initiatives?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z",
+             "/api/v1/gemeenten/GM0363/startbijdragen",
              "/api/v1/gemeenten/GM0344/startbijdragen", "/api/v1/gemeenten/GM0363/startbijdragen.csv",
              "/api/v1/gemeenten/GM0363/places.geojson", "/api/v1/gemeenten/GM0344/places.geojson"]
     paths += [f"/api/v1/places/{i}" for i in sample.sample(place_ids, 25)]

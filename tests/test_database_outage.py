@@ -7,6 +7,7 @@ nothing is saved; when the database is back the same app serves again by itself.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -71,10 +72,8 @@ class Cluster:
         return f"postgresql+psycopg://buurtplek:outage@127.0.0.1:{self.port}/{database}"
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop()
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -52,9 +52,8 @@ def as_app(least_privilege_url):
 
 def _refused(engine, statement: str, params: dict | None = None) -> psycopg.Error:
     """Run `statement` as the app's role; it must be refused by the database's privileges."""
-    with pytest.raises(sa.exc.DBAPIError) as caught:
-        with engine.begin() as conn:
-            conn.execute(sa.text(statement), params or {})
+    with pytest.raises(sa.exc.DBAPIError) as caught, engine.begin() as conn:
+        conn.execute(sa.text(statement), params or {})
     assert isinstance(caught.value.orig, (psycopg.errors.InsufficientPrivilege,)), caught.value.orig
     return caught.value.orig
 
@@ -194,7 +193,8 @@ def test_private_cluster_urls():
 
     script = Path(__file__).resolve().parent.parent / "scripts" / "pg.sh"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MIGRATION_DATABASE_URL")}
-    app_url = make_url(subprocess.run([script, "url"], env=env, capture_output=True, text=True, check=True).stdout.strip())
+    answer = subprocess.run([script, "url"], env=env, capture_output=True, text=True, check=True)
+    app_url = make_url(answer.stdout.strip())
     owner_url = make_url(subprocess.run([script, "owner-url"], env=env, capture_output=True, text=True,
                                         check=True).stdout.strip())
     assert app_url.username == "buurtplek_app" and owner_url.username == "buurtplek"

@@ -1,6 +1,5 @@
 import logging
 
-import sqlalchemy as sa
 from flask import Blueprint
 
 from webapp import create_app

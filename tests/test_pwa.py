@@ -127,7 +127,8 @@ def test_last_pages_stay_readable_offline(new_page):
         assert "U bent offline" in note.inner_text()
         assert re.search(r"\d", page.locator("[data-cached-at]").inner_text())
         assert page.locator("link[rel=stylesheet]").count() >= 1
-        assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(11, 93, 75)"
+        header_colour = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        assert header_colour == "rgb(11, 93, 75)"
         # The API answer from before.
         api = page.evaluate("fetch('/api/v1/openapi.json').then(r => r.json()).then(d => d.openapi)")
         assert api.startswith("3.")

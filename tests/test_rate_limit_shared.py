@@ -111,8 +111,9 @@ def two_workers(database_url):
 
 def _post_login(port: int, n: int) -> int:
     # A new address each time: only the per-client limit counts, not the one per (address, client).
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/inloggen", data=f"email=n{n}%40b.test&password=x".encode(),
-                                     method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/inloggen",
+                                     data=f"email=n{n}%40b.test&password=x".encode(), method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -88,7 +88,7 @@ def test_secure_cookie_flags_and_hsts(secure_app, make_user):
         assert not any(f.startswith("domain=") for f in flags)
     assert "samesite=lax" in cookies["__Host-session"].lower()
     expires = re.search(r"Expires=([^;]+)", cookies["__Host-remember_token"]).group(1)
-    days = (parsedate_to_datetime(expires) - datetime.now(timezone.utc)).days
+    days = (parsedate_to_datetime(expires) - datetime.now(UTC)).days
     assert 29 <= days <= 30  # "remember me" lasts 30 days, not a year
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert "upgrade-insecure-requests" in response.headers["Content-Security-Policy"]

@@ -34,7 +34,8 @@ def app_role_statements(role: str, database: str, schema: str = "public") -> lis
     for table in APPEND_ONLY_TABLES:
         statements.append(_if_table(schema, table, f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.{_ident(table)} FROM {r}"))
     for table in READ_ONLY_TABLES:
-        statements.append(_if_table(schema, table, f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {s}.{_ident(table)} FROM {r}"))
+        statements.append(_if_table(schema, table,
+                                    f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {s}.{_ident(table)} FROM {r}"))
     return statements
 
 

@@ -1,7 +1,7 @@
 """Language choice and locale-aware formatting (money, distances, dates)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency, format_decimal
@@ -14,7 +14,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 def local_today(now: datetime | None = None) -> date:
     """Today's date in the Netherlands (the server runs in UTC: date.today() is wrong after 23:00/22:00)."""
-    return (now or datetime.now(timezone.utc)).astimezone(AMSTERDAM).date()
+    return (now or datetime.now(UTC)).astimezone(AMSTERDAM).date()
 
 
 def select_locale() -> str:

@@ -1,8 +1,8 @@
 """The header menu. Domains add their items at import time; order decides the position."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import request, url_for
 from flask_login import current_user

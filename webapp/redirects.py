@@ -60,9 +60,7 @@ def is_safe_local_path(target: object) -> bool:
         return False
     # The query and fragment may hold an encoded space ("?q=buurt%20huis"), but no control characters.
     rest = _fully_unquoted(target[len(path):])
-    if _has_unsafe_char(rest, allow_space=True):
-        return False
-    return True
+    return not _has_unsafe_char(rest, allow_space=True)
 
 
 def safe_next_url(target: object, default: str) -> str:

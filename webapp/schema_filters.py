@@ -4,9 +4,7 @@ FOREIGN_TABLES = {"spatial_ref_sys", "layer", "topology", "demo_marker"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table" and (name in FOREIGN_TABLES or (reflected and compare_to is None)):
-        return False
-    return True
+    return not (type_ == "table" and (name in FOREIGN_TABLES or (reflected and compare_to is None)))
 
 
 def include_name(name, type_, parent_names):

@@ -16,9 +16,9 @@ How a rule becomes a page to check:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 
 import sqlalchemy as sa
 from werkzeug.routing import AnyConverter, Rule
@@ -26,7 +26,8 @@ from werkzeug.routing import AnyConverter, Rule
 from webapp.extensions import db
 
 # Paths that are never pages. Anything else with GET is a candidate.
-NOT_PAGES = re.compile(r"^/(api|static|vendor)/|\.(ics|csv|json|geojson|svg|xml|png|jpe?g|webp|pdf|txt|js|zip|webmanifest)$")
+NOT_PAGES = re.compile(r"^/(api|static|vendor)/"
+                       r"|\.(ics|csv|json|geojson|svg|xml|png|jpe?g|webp|pdf|txt|js|zip|webmanifest)$")
 
 # Rules that are not checked, each with the reason. Keep this list short: a page listed here is not
 # checked for accessibility at all.
@@ -55,13 +56,13 @@ EXTRA_QUERIES: dict[str, list[dict]] = {
 }
 
 # Query strings a page cannot do without (the URL is checked with it, not without it).
-QUERY: dict[str, Callable[["World"], dict]] = {
+QUERY: dict[str, Callable[[World], dict]] = {
     "grants.apply": lambda w: {"initiatief": w.initiative_to_apply},
 }
 
 # Whole sets of URL values for endpoints whose arguments depend on each other (e.g. a subject type and
 # its id): one URL per dict. Takes precedence over RESOLVERS.
-URL_VALUES: dict[str, Callable[["World"], list[dict]]] = {}
+URL_VALUES: dict[str, Callable[[World], list[dict]]] = {}
 
 # Pages that answer with an error page (4xx) for every kind on purpose (still checked, as error pages).
 ERROR_EXPECTED: dict[str, str] = {
@@ -92,7 +93,8 @@ class World:
 
     @cached_property
     def proposed_place(self):
-        return self._scalar("select id from places where status = 'proposed' and gemeente_code = :g order by id limit 1")
+        return self._scalar("select id from places where status = 'proposed' and gemeente_code = :g "
+                            "order by id limit 1")
 
     @cached_property
     def initiative(self):
@@ -116,7 +118,8 @@ class World:
     def application(self):
         return self._scalar(
             "select a.id from grant_applications a join grant_rounds r on r.id = a.round_id "
-            "where r.gemeente_code = :g order by (a.status = 'submitted') desc, (a.created_by_id is null), a.id limit 1")
+            "where r.gemeente_code = :g "
+            "order by (a.status = 'submitted') desc, (a.created_by_id is null), a.id limit 1")
 
     @cached_property
     def initiative_to_apply(self):

@@ -13,7 +13,14 @@ import pytest
 from flask import render_template, url_for
 
 from tests.a11y.crawl import (
-    ERROR_EXPECTED, EXTRA_KINDS, EXTRA_QUERIES, KINDS, QUERY, Unresolved, candidate_rules, resolve_all,
+    ERROR_EXPECTED,
+    EXTRA_KINDS,
+    EXTRA_QUERIES,
+    KINDS,
+    QUERY,
+    Unresolved,
+    candidate_rules,
+    resolve_all,
 )
 from tests.fixtures.browser import DESKTOP, PHONE, axe_violations
 

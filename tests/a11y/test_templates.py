@@ -37,7 +37,8 @@ def test_template_follows_the_speed_and_privacy_rules(path):
             if "alt=" not in attrs:
                 problems.append(f"<img{attrs[:80]}> has no alt")
             if "loading=" not in attrs:
-                problems.append(f"<img{attrs[:80]}> has no loading=\"lazy\" (or loading=\"eager\" for a first-screen image)")
+                problems.append(f"<img{attrs[:80]}> has no loading=\"lazy\""
+                                " (or loading=\"eager\" for a first-screen image)")
             if not ("width=" in attrs and "height=" in attrs):
                 problems.append(f"<img{attrs[:80]}> has no width and height (the page jumps while it loads)")
     head = _head_block(source) if path.name != "base.html" else source.split("</head>")[0]

@@ -4,19 +4,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.fixtures.hours import at
 from webapp.places import hours
 
-AMS = ZoneInfo("Europe/Amsterdam")
-
-
-def at(*args):
-    return datetime(*args, tzinfo=AMS)
-
-
-@pytest.fixture(autouse=True)
-def _request(app):
-    with app.test_request_context():
-        yield
+pytestmark = pytest.mark.usefixtures("in_request")
 
 
 def test_open_and_closed_on_a_normal_weekday():

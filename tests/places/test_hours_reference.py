@@ -10,26 +10,18 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.fixtures.hours import AMS, at
 from webapp.places import hours
 from webapp.places.hours_holidays import public_holidays
 
-AMS = ZoneInfo("Europe/Amsterdam")
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "opening_hours_reference.json"
 UTRECHT = (52.09, 5.12)
 
 
-def at(*args):
-    return datetime(*args, tzinfo=AMS)
-
-
-@pytest.fixture(autouse=True)
-def _request(app):
-    with app.test_request_context():
-        yield
+pytestmark = pytest.mark.usefixtures("in_request")
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +176,7 @@ DUTCH_PH_2026 = {
 def test_dutch_public_holiday_list():
     assert {d.isoformat(): name for d, name in public_holidays(2026).items()} == DUTCH_PH_2026
     # Koningsdag on a Sunday moves to Saturday 26 April (2025).
-    assert "Koningsdag" == public_holidays(2025)[datetime(2025, 4, 26).date()]
+    assert public_holidays(2025)[datetime(2025, 4, 26).date()] == "Koningsdag"
 
 
 @pytest.mark.parametrize("day", sorted(DUTCH_PH_2026))

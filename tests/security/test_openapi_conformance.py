@@ -11,10 +11,16 @@ from datetime import date, time
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
-from schemathesis.checks import (content_type_conformance, not_a_server_error, response_schema_conformance,
-                                 status_code_conformance)
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.security.openapi_sweep import sweep
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
 MAX_EXAMPLES = 50
@@ -48,33 +54,8 @@ def api_schema(app, make_user):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
-def _operations(schema) -> list:
-    return [result.ok() for result in schema.get_all_operations()]
-
-
-def _describe(exc: BaseException) -> str:
-    inner = getattr(exc, "exceptions", None)
-    if inner:
-        return " | ".join(_describe(e) for e in inner)[:3000]
-    return f"{type(exc).__name__}: {exc}"[:1500]
-
-
 def test_every_operation_passes_the_four_conformance_checks(api_schema):
-    operations = _operations(api_schema)
-    assert len(operations) >= 10
-    failures = {}
-    for operation in operations:
-        @given(case=operation.as_strategy())
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-        def call(case):
-            response = case.call(headers=HEADERS)
-            case.validate_response(response, checks=CHECKS)
-
-        try:
-            call()
-        except (Exception, BaseExceptionGroup) as exc:   # failed checks: collect them, go on with the others
-            failures[operation.label] = _describe(exc)
+    failures = sweep(api_schema, checks=CHECKS, headers=HEADERS, max_examples=MAX_EXAMPLES)
     assert not failures, "\n\n".join(f"{label}: {failure}" for label, failure in failures.items())
 
 
@@ -155,12 +136,12 @@ def test_logged_in_answers_conform_too(app, api_schema, client, make_user, login
     """The answers behind a login (200, 403, 409 …) checked the same way, with each person's session."""
     from datetime import timedelta
 
+    from tests.grants.conftest import application_data
     from webapp.accounts.models import Role
     from webapp.extensions import db
     from webapp.grants import services as grants
     from webapp.grants import settings_changes
     from webapp.initiatives.models import Initiative
-    from tests.grants.conftest import application_data
 
     owner, resident = make_user("Aanvrager"), make_user("Buurvrouw")
     staff, staff2 = make_user("Medewerker", Role.STAFF, "GM0363"), make_user("Tweede", Role.STAFF, "GM0363")

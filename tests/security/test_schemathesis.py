@@ -11,8 +11,9 @@ import re
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
+
+from tests.security.openapi_sweep import operations, sweep
 
 MAX_EXAMPLES = 40
 
@@ -29,26 +30,9 @@ def api_schema(app):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
-def _operations(schema) -> list:
-    return [result.ok() for result in schema.get_all_operations()]
-
-
 def test_no_input_makes_the_api_answer_5xx(api_schema):
-    operations = _operations(api_schema)
-    assert len(operations) >= 10
-    failures = {}
-    for operation in operations:
-        @given(case=operation.as_strategy())
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-        def call(case):
-            response = case.call(headers={"Accept-Language": "nl"})
-            case.validate_response(response, checks=[not_a_server_error])
-
-        try:
-            call()
-        except Exception as exc:   # a failed check: collect it, go on with the other operations
-            failures[operation.label] = str(exc)[:2000]
+    failures = sweep(api_schema, checks=[not_a_server_error], headers={"Accept-Language": "nl"},
+                     max_examples=MAX_EXAMPLES)
     assert failures == {}
 
 
@@ -57,7 +41,7 @@ def test_the_sweep_covers_every_api_operation(app, api_schema):
     def shape(path: str) -> str:
         return re.sub(r"[<{][^>}]+[>}]", "{}", path)
 
-    documented = {shape(operation.path) for operation in _operations(api_schema)}
+    documented = {shape(operation.path) for operation in operations(api_schema)}
     rules = {shape(rule.rule) for rule in app.url_map.iter_rules()
              if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json"}
     assert sorted(rules - documented) == []

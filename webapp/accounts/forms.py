@@ -4,10 +4,9 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from webapp.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -29,10 +28,10 @@ class EmailAddress:
         value = (field.data or "").strip()
         try:
             validate_email(value, check_deliverability=False)
-        except EmailNotValidError:
+        except EmailNotValidError as invalid:
             lenient = current_app.config.get("TESTING") or current_app.config.get("DEV_MODE")
             if not (lenient and _ROUGH_EMAIL.match(value) and value.lower().endswith(_RESERVED_TLDS)):
-                raise ValidationError(self.message)
+                raise ValidationError(self.message) from invalid
 
 
 class RoughEmail:
@@ -102,7 +101,8 @@ class ChangeEmailForm(FlaskForm):
     password = _current_password_field(_l("Uw wachtwoord"))
 
 
-LOCALE_CHOICES = [("", _l("Zoals mijn browser")), ("nl", "Nederlands"), ("en", "English")]
+LOCALE_CHOICES = [SelectChoice("", _l("Zoals mijn browser")), SelectChoice("nl", "Nederlands"),
+                  SelectChoice("en", "English")]
 
 
 class ProfileForm(FlaskForm):
@@ -119,7 +119,8 @@ class DeleteAccountForm(FlaskForm):
 
 class GrantRoleForm(FlaskForm):
     email = _email_field(_l("E-mailadres van de persoon"), autocomplete="off")
-    role = SelectField(_l("Rol"), choices=[("moderator", _l("Moderator")), ("staff", _l("Medewerker gemeente"))],
+    role = SelectField(_l("Rol"), choices=[SelectChoice("moderator", _l("Moderator")),
+                                            SelectChoice("staff", _l("Medewerker gemeente"))],
                        validators=[DataRequired(_l("Kies een rol."))])
     gemeente = SelectField(_l("Gemeente"), choices=[], validators=[DataRequired(_l("Kies een gemeente."))],
                            validate_choice=True)

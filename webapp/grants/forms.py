@@ -4,13 +4,24 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from webapp.grants import models as m
-from webapp.initiatives.forms import MultiCheckboxField
 from webapp.grants.money import MoneyError, euros_input, parse_euros
-from webapp.initiatives.forms import PlausibleDate  # from 1 January 2000 up to five years from today
+from webapp.initiatives.forms import (
+    MultiCheckboxField,
+    PlausibleDate,  # from 1 January 2000 up to five years from today
+)
 
 MONEY_KW = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
 
@@ -122,7 +133,8 @@ class ApplicationForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField(_l("Besluit"), choices=[("approve", _l("Toekennen")), ("reject", _l("Afwijzen"))],
+    decision = RadioField(_l("Besluit"),
+                          choices=[SelectChoice("approve", _l("Toekennen")), SelectChoice("reject", _l("Afwijzen"))],
                           validators=[InputRequired(_l("Kies: toekennen of afwijzen."))])
     amount = EuroField(_l("Bedrag dat u toekent (euro)"))
     reason = TextAreaField(_l("Reden (de aanvrager leest dit)"), validators=[

@@ -1,20 +1,46 @@
 """Forms of the initiatives pages. Labels and messages are plain Dutch msgids."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, HiddenField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, TimeField)
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation,
-                                ValidationError)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.i18n import local_today
 from webapp.initiatives.models import STATUSES
-from webapp.initiatives.vocab import (FREQUENCY_LABELS, LANGUAGES, MONTH_WEEK_LABELS, PARTICIPATION_LABELS,
-                                      STATUS_LABELS, THEME_LABELS)
+from webapp.initiatives.vocab import (
+    FREQUENCY_LABELS,
+    LANGUAGES,
+    MONTH_WEEK_LABELS,
+    PARTICIPATION_LABELS,
+    STATUS_LABELS,
+    THEME_LABELS,
+)
 from webapp.places.attributes import AUDIENCES, COSTS
 
 FIRST_YEAR = 2000          # activities before this year are typing errors (year 1, 0202...)
@@ -33,6 +59,18 @@ class PlausibleDate:
                                      last=last.strftime("%d-%m-%Y")))
 
 
+def _options(labels: Mapping[Any, Any]) -> list[SelectChoice]:
+    """{value: label} as the options of a select, radio or checkbox list, in order."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _choice_value(choice: SelectChoice | tuple | str) -> Any:
+    """The submitted value of one choice, however it was given (routes may still set (value, label) pairs)."""
+    if isinstance(choice, SelectChoice):
+        return choice.value
+    return choice if isinstance(choice, str) else choice[0]
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (forms.html renders it as a fieldset)."""
 
@@ -41,7 +79,7 @@ class MultiCheckboxField(SelectMultipleField):
 
     def pre_validate(self, form):
         """Every value must be one of the choices (no choices: no value is valid): a form error, not a 500."""
-        allowed = {choice if isinstance(choice, str) else choice[0] for choice in self.choices or []}
+        allowed = {_choice_value(choice) for choice in self.choices or []}
         for value in self.data or []:
             if value not in allowed:
                 raise ValidationError(_l("Deze keuze kennen we niet: %(value)s. Kies uit de lijst.",
@@ -63,12 +101,12 @@ class InitiativeForm(FlaskForm):
     summary = StringField(_l("In één zin: wat doet u?"), validators=[DataRequired(_l("Schrijf in één zin wat u doet.")),
                                                                    Length(max=300)])
     description = TextAreaField(_l("Meer uitleg (mag leeg blijven)"), validators=[Optional(), Length(max=5000)])
-    themes = MultiCheckboxField(_l("Thema's"), choices=list(THEME_LABELS.items()))
-    audience = MultiCheckboxField(_l("Voor wie?"), choices=list(AUDIENCES.items()))
-    languages = MultiCheckboxField(_l("In welke talen?"), choices=list(LANGUAGES.items()))
-    cost = RadioField(_l("Wat kost het?"), choices=list(COSTS.items()), validators=[Optional()])
+    themes = MultiCheckboxField(_l("Thema's"), choices=_options(THEME_LABELS))
+    audience = MultiCheckboxField(_l("Voor wie?"), choices=_options(AUDIENCES))
+    languages = MultiCheckboxField(_l("In welke talen?"), choices=_options(LANGUAGES))
+    cost = RadioField(_l("Wat kost het?"), choices=_options(COSTS), validators=[Optional()])
     cost_note = StringField(_l("Uitleg over de kosten (mag leeg blijven)"), validators=[Optional(), Length(max=160)])
-    status = RadioField(_l("Hoe staat het ervoor?"), choices=[(s, STATUS_LABELS[s]) for s in STATUSES],
+    status = RadioField(_l("Hoe staat het ervoor?"), choices=[SelectChoice(s, STATUS_LABELS[s]) for s in STATUSES],
                         default="active", validators=[InputRequired(_l("Kies hoe het ervoor staat."))])
     volunteer_roles = TextAreaField(_l("Open taken voor vrijwilligers (één per regel, mag leeg blijven)"),
                                     validators=[Optional(), Length(max=2000)])
@@ -101,10 +139,10 @@ class ActivityForm(FlaskForm):
                                                                     PlausibleDate()])
     start_time = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Vul de begintijd in."))])
     end_time = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Vul de eindtijd in."))])
-    frequency = RadioField(_l("Hoe vaak?"), choices=list(FREQUENCY_LABELS.items()), default="once",
+    frequency = RadioField(_l("Hoe vaak?"), choices=_options(FREQUENCY_LABELS), default="once",
                            validators=[InputRequired(_l("Kies hoe vaak het is."))])
     month_week = SelectField(_l("Bij elke maand: welke week?"), coerce=int,
-                             choices=[(0, _l("Zoals de eerste datum"))] + list(MONTH_WEEK_LABELS.items()),
+                             choices=[SelectChoice(0, _l("Zoals de eerste datum")), *_options(MONTH_WEEK_LABELS)],
                              default=0)
     ends_on = DateField(_l("Laatste datum (mag leeg blijven)"), validators=[Optional(), PlausibleDate()])
 
@@ -116,7 +154,7 @@ class CancelForm(FlaskForm):
 
 
 class ParticipateForm(FlaskForm):
-    kind = RadioField(_l("Wat wilt u?"), choices=list(PARTICIPATION_LABELS.items()), default="join",
+    kind = RadioField(_l("Wat wilt u?"), choices=_options(PARTICIPATION_LABELS), default="join",
                       validators=[InputRequired(_l("Kies of u wilt meedoen of wilt helpen."))])
     role = SelectField(_l("Welke taak? (als u wilt helpen)"), choices=[], validators=[Optional()])
     message = TextAreaField(_l("Bericht aan de organisatoren (mag leeg blijven)"),

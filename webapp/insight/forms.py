@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SubmitField
+from wtforms import EmailField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-SCALE = [("1", _l("1 · helemaal niet mee eens")), ("2", _l("2 · niet mee eens")), ("3", _l("3 · neutraal")),
-         ("4", _l("4 · mee eens")), ("5", _l("5 · helemaal mee eens"))]
+SCALE = [SelectChoice("1", _l("1 · helemaal niet mee eens")), SelectChoice("2", _l("2 · niet mee eens")),
+         SelectChoice("3", _l("3 · neutraal")), SelectChoice("4", _l("4 · mee eens")),
+         SelectChoice("5", _l("5 · helemaal mee eens"))]
 PICK_ONE = _l("Kies een antwoord van 1 tot en met 5.")
 
 
@@ -18,7 +19,7 @@ class ScaleField(RadioField):
         self.type = "RadioField"  # forms.html draws a fieldset with a legend for this type
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in SCALE}:
+        if self.data not in {choice.value for choice in SCALE}:
             raise ValidationError(PICK_ONE)
 
 
