@@ -9,14 +9,14 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from webapp.accounts import services
-from webapp.accounts.models import Role
+from webapp.accounts.models import Role, User
 from webapp.extensions import db
 
 users_cli = AppGroup("users", help="Accounts and roles.")
 ROLE_NAMES = [r.value for r in Role]
 
 
-def _text(message) -> str:
+def _text(message: object) -> str:
     """A (lazy) translated message as text: there is no request, so name the language."""
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
         return str(message)
@@ -32,7 +32,7 @@ def _check_role_args(role: str, gemeente: str | None) -> None:
         raise click.UsageError(f"the role {role} applies everywhere: leave out --gemeente")
 
 
-def _user(email: str):
+def _user(email: str) -> User:
     user = services.find_by_email(email)
     if user is None:
         raise click.UsageError(f"no account with email {email}")

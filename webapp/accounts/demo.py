@@ -1,6 +1,7 @@
 """Demo accounts (fictional people; password `buurtplek-demo`, development only)."""
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 from webapp.accounts import services
@@ -28,7 +29,7 @@ INITIALS = ["K.", "de V.", "B.", "van D.", "M.", "el A.", "J.", "S.", "de B.", "
             "O.", "H.", "R.", "Y."]
 
 
-def load(rng) -> str:
+def load(rng: random.Random) -> str:
     now = datetime.now(UTC)
     password_hash = services.hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
 

@@ -2,6 +2,9 @@
 moderation. Also the account data download's part for check-ins."""
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from babel.numbers import format_decimal
 from flask import Blueprint
 from flask_babel import format_date
@@ -50,12 +53,12 @@ def _percent(share: float) -> str:
     return ("< " if share and not value else "") + text + " %"
 
 
-def _month(value) -> str:
+def _month(value: date) -> str:
     return format_date(value, "MMMM yyyy")
 
 
 @bp.app_context_processor
-def _insight_helpers():
+def _insight_helpers() -> dict[str, Any]:
     return {"insight_place_panel": routes.place_panel_context, "insight_number": _number, "insight_int": _int,
             "insight_percent": _percent, "insight_month": _month}
 

@@ -3,6 +3,7 @@ residents at a few Utrecht places: one place with enough answers to show figures
 and unlinked answers of earlier months (as the nightly clean-up leaves them)."""
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 from dateutil.relativedelta import relativedelta
@@ -19,11 +20,11 @@ from webapp.places.models import Place
 UTRECHT = "GM0344"
 
 
-def _answers(rng, mood: int) -> dict[str, int]:
+def _answers(rng: random.Random, mood: int) -> dict[str, int]:
     return {key: max(1, min(5, mood + rng.choice((-1, 0, 0, 1)))) for key in ("pleasant", "welcome", "open_to_me")}
 
 
-def load(rng) -> str:
+def load(rng: random.Random) -> str:
     if not db.session.scalar(select(func.count()).select_from(Buurt).where(Buurt.gemeente_code == UTRECHT)):
         services.load_buurten(ROOT / "data" / "utrecht-buurten.geojson", UTRECHT, commit=False)
     residents = list(db.session.scalars(select(User).where(User.email.like("bewoner%@demo.buurtplek.example"))

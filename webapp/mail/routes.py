@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, current_app, render_template
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
 from webapp.mail import services
@@ -23,7 +24,7 @@ def linkify(text: str) -> Markup:
     return Markup("").join(out)
 
 
-def dev_outbox():
+def dev_outbox() -> ResponseReturnValue:
     if not current_app.config.get("DEV_MODE"):
         abort(404)
     return render_template("mail/dev_outbox.html", mails=services.recent(100), counts=services.counts(),

@@ -5,21 +5,24 @@ import contextlib
 import logging
 import smtplib
 import ssl
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
+
+from webapp.mail.models import OutboxMail
 
 log = logging.getLogger(__name__)
 
 
 class Sender(Protocol):
-    def send(self, mail) -> None: ...
+    def send(self, mail: OutboxMail) -> None: ...
 
     def close(self) -> None: ...
 
 
-def build_message(mail, sender_address: str) -> EmailMessage:
+def build_message(mail: OutboxMail, sender_address: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender_address
     message["To"] = mail.to_address
@@ -38,7 +41,7 @@ class LogSender:
     def __init__(self, sender_address: str):
         self.sender_address = sender_address
 
-    def send(self, mail) -> None:
+    def send(self, mail: OutboxMail) -> None:
         log.info("mail %s to %s: %s\n%s", mail.id, mail.to_address, mail.subject, mail.body)
 
     def close(self) -> None:
@@ -74,7 +77,7 @@ class SmtpSender:
             connection.login(self.username, self.password or "")
         return connection
 
-    def send(self, mail) -> None:
+    def send(self, mail: OutboxMail) -> None:
         if self._connection is None:
             self._connection = self._connect()
         try:
@@ -90,7 +93,7 @@ class SmtpSender:
             self._connection = None
 
 
-def make_sender(config) -> Sender:
+def make_sender(config: Mapping[str, Any]) -> Sender:
     backend = (config.get("MAIL_BACKEND") or "log").lower()
     sender_address = config.get("MAIL_SENDER", "Buurtplek <noreply@buurtplek.example>")
     if backend == "log":
