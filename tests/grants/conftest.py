@@ -104,7 +104,8 @@ def grant_round(make_round):
 
 def application_data(amount=30_000, lines=None, **kw) -> svc.ApplicationData:
     if lines is None:
-        lines = [("Huur buurthuis", amount - 5_000), ("Soep en brood", 5_000)] if amount > 5_000 else [("Materiaal", amount)]
+        lines = ([("Huur buurthuis", amount - 5_000), ("Soep en brood", 5_000)] if amount > 5_000
+                 else [("Materiaal", amount)])
     values = {"title": "Soepavond voor de buurt", "audience": "Alle buren, jong en oud",
               "timing": "Elke eerste zaterdag", "description": "Samen eten.", "amount_cents": amount,
               "lines": lines}

@@ -115,6 +115,7 @@ def test_location_outside_the_district(owner, make_round, make_initiative):
 
 def test_location_from_the_first_place_when_initiative_has_none(owner, grant_round, make_initiative):
     from geoalchemy2 import WKTElement
+
     from webapp.places.attributes import CATEGORIES
     from webapp.places.models import Place
 
@@ -122,8 +123,8 @@ def test_location_from_the_first_place_when_initiative_has_none(owner, grant_rou
     draft = svc.save_draft(owner, grant_round, initiative, application_data())
     db.session.commit()
     assert "geen plek" in _submit_error(owner, draft)["_"]
-    place = Place(name="Buurthuis De Dam", category=next(iter(CATEGORIES)), location=WKTElement("POINT(4.8952 52.3702)", srid=4326),
-                  gemeente_code="GM0363")
+    place = Place(name="Buurthuis De Dam", category=next(iter(CATEGORIES)),
+                  location=WKTElement("POINT(4.8952 52.3702)", srid=4326), gemeente_code="GM0363")
     db.session.add(place)
     db.session.flush()
     initiative.places.append(place)

@@ -45,7 +45,8 @@ def world(owner, staff, resident, staff_utrecht, helper, grant_round, make_initi
 def _form(world):
     today = svc.local_today()
     return {
-        "round": {"name": "Gekaapt", "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=9)).isoformat(),
+        "round": {"name": "Gekaapt", "opens_on": today.isoformat(),
+                  "closes_on": (today + timedelta(days=9)).isoformat(),
                   "budget_cents": "1", "max_amount_cents": "1", "four_eyes_cents": "1", "quick_lane_cents": "0",
                   "answer_days": "14", "own_contribution_percent": "0", "min_supporters": "0", "district_id": "0"},
         "apply": {"title": "Gekaapt", "audience": "x", "timing": "x", "amount_cents": "100", "line_count": "1",

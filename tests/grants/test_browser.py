@@ -1,7 +1,6 @@
 """The whole flow in a real browser at phone size, with axe-core on every page:
 apply → staff asks a question → applicant answers → approve with four-eyes (two staff) → paid → report
 → visible on the public page."""
-import io
 import re
 
 import pytest
@@ -21,7 +20,7 @@ def test_grant_flow_on_a_phone(new_page, browser_login, assert_accessible, make_
     staff = make_user("Medewerker Een", Role.STAFF, "GM0363")
     staff2 = make_user("Medewerker Twee", Role.STAFF, "GM0363")
     owner = make_user("Fatima de Vries")
-    initiative = make_initiative(owner, title="Taalcafé De Brug")
+    make_initiative(owner, title="Taalcafé De Brug")
     grant_round = make_round(by=staff, name="Startbijdragen Amsterdam 2026", max_amount_cents=250_000,
                              four_eyes_cents=100_000, quick_lane_cents=25_000)
     round_id = grant_round.id
@@ -152,7 +151,8 @@ def test_staff_pages_accessible_on_a_phone(new_page, browser_login, assert_acces
     browser_login(page, staff)
     for url in ("/startbijdragen", "/startbijdragen/beheer/GM0363", "/startbijdragen/beheer/GM0363/helpers",
                 f"/startbijdragen/regeling/{round_id}", f"/startbijdragen/regeling/{round_id}/bewerken",
-                f"/startbijdragen/regeling/{round_id}/wachtrij?status=all", f"/startbijdragen/regeling/{round_id}?q=buurt"):
+                f"/startbijdragen/regeling/{round_id}/wachtrij?status=all",
+                f"/startbijdragen/regeling/{round_id}?q=buurt"):
         page.goto(url)
         assert page.locator("h1").count() == 1, url
         assert_accessible(page)

@@ -214,7 +214,8 @@ def test_parallel_proposals_and_confirmations_of_money_settings(app, make_user, 
                 return f"refused: {exc}"
         return run
 
-    proposals = _run_in_threads(app, [(uid, guarded(propose(uid, 5_000_000 + i))) for i, uid in enumerate(staff_ids[:8])])
+    proposals = _run_in_threads(app, [(uid, guarded(propose(uid, 5_000_000 + i)))
+                                      for i, uid in enumerate(staff_ids[:8])])
     assert sorted(v for v in proposals.values() if v == "proposed") == ["proposed"], proposals
     assert all(v == "proposed" or "wacht al een wijziging" in v for v in proposals.values()), proposals
     db.session.expire_all()
@@ -229,4 +230,5 @@ def test_parallel_proposals_and_confirmations_of_money_settings(app, make_user, 
     assert change.status == m.CHANGE_CONFIRMED and change.decided_by_id != proposer
     assert db.session.get(m.GrantRound, round_id).budget_cents == change.new_values["budget_cents"]
     assert db.session.scalar(select(func.count()).select_from(m.GrantAuditEntry).where(
-        m.GrantAuditEntry.round_id == round_id, m.GrantAuditEntry.action == "round_change_confirmed")) == 2  # + creation
+        m.GrantAuditEntry.round_id == round_id,
+        m.GrantAuditEntry.action == "round_change_confirmed")) == 2  # + creation

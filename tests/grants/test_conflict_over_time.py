@@ -1,6 +1,6 @@
 """Issue 10, finding 5: whoever co-owned or applied for an initiative in the last 12 months may not decide
 on its applications, also after leaving it (leave, approve, rejoin)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -133,7 +133,7 @@ def test_history_keeps_every_join_and_leave(owner, resident, initiative):
         OwnershipHistory.subject_type == "initiative", OwnershipHistory.subject_id == initiative.id)
         .order_by(OwnershipHistory.id)).all()
     assert [(r.user_id, r.left_at is None) for r in rows] == [(owner.id, True), (resident.id, False)]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert was_owner_since(resident, initiative, now - timedelta(days=365))
     assert not was_owner_since(resident, initiative, now + timedelta(minutes=1))
     assert was_owner_since(owner, initiative, now + timedelta(days=1))  # still an owner

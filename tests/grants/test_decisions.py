@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.grants.conftest import application_data, audit_actions
+from tests.grants.conftest import audit_actions
 from webapp.domain_errors import NotAllowed
 from webapp.extensions import db
 from webapp.grants import models as m

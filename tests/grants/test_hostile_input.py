@@ -9,10 +9,10 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from tests.grants.test_authz import snapshot
+from webapp.csv_safety import spreadsheet_safe
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
-from webapp.csv_safety import spreadsheet_safe
 from webapp.media import clean_image
 
 MARKER = b"CANARY-7f3a9c"

@@ -19,9 +19,8 @@ def test_parse_euros_exact(app, text, cents):
 @pytest.mark.parametrize("text", ["abc", "12,345", "1.2345", "12,34,5", "1..0", "€", "1.23.4", "12e3", "99999999",
                                   "1,2,3.4"])
 def test_parse_euros_rejects(app, text):
-    with app.test_request_context():
-        with pytest.raises(MoneyError):
-            parse_euros(text)
+    with app.test_request_context(), pytest.raises(MoneyError):
+        parse_euros(text)
 
 
 def test_float_trap_is_exact(app):

@@ -3,7 +3,6 @@ import io
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
@@ -81,8 +80,8 @@ def test_apply_submit_shows_promised_date(client, login, owner, grant_round, ini
     assert response.status_code == 302
     application = db.session.scalars(select(m.GrantApplication)).one()
     assert application.status == m.SUBMITTED and application.amount_cents == 30_000
-    assert [(l.description, l.amount_cents) for l in application.lines] == [("Plantenbakken", 20_000),
-                                                                           ("Zaden en aarde", 10_000)]
+    assert [(line.description, line.amount_cents) for line in application.lines] == [
+        ("Plantenbakken", 20_000), ("Zaden en aarde", 10_000)]
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert application.due_on.strftime("%d-%m-%Y") in html
 
@@ -167,7 +166,8 @@ def test_helper_role_page(client, login, staff, resident):
     login(client, staff)
     response = client.post("/startbijdragen/beheer/GM0363/helpers", data={"email": "niemand@example.test"})
     assert response.status_code == 400 and "geen account" in response.get_data(as_text=True)
-    assert client.post("/startbijdragen/beheer/GM0363/helpers", data={"email": resident.email.upper()}).status_code == 302
+    response = client.post("/startbijdragen/beheer/GM0363/helpers", data={"email": resident.email.upper()})
+    assert response.status_code == 302
     assert svc.is_helper(resident, "GM0363") and not svc.is_helper(resident, "GM0344")
     assert resident.display_name in client.get("/startbijdragen/beheer/GM0363/helpers").get_data(as_text=True)
     assert client.post(f"/startbijdragen/beheer/GM0363/helpers/{resident.id}/weghalen").status_code == 302
@@ -197,7 +197,8 @@ def test_report_page_with_photo(client, login, owner, staff, grant_round, initia
     url = f"/startbijdragen/aanvraag/{application.id}/verslag"
     assert client.get(url).status_code == 200
     response = client.post(url, data={"what_happened": "Het was gezellig.", "attendees": "40", "spent_cents": "300",
-                                      "photo": (io.BytesIO(jpeg_with_exif()), "foto.jpg")}, content_type="multipart/form-data")
+                                      "photo": (io.BytesIO(jpeg_with_exif()), "foto.jpg")},
+                           content_type="multipart/form-data")
     assert response.status_code == 302
     image = client.get(f"/startbijdragen/aanvraag/{application.id}/foto")
     assert image.status_code == 200 and image.headers["Content-Type"] == "image/jpeg"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from tests.grants.conftest import UTRECHT
 from webapp.extensions import db
 from webapp.grants import priority
 from webapp.grants import services as svc
 from webapp.grants.models import GrantRound
 from webapp.places.models import Place
-
-from tests.grants.conftest import UTRECHT
 
 DOM_BUURT = "BU03440611"          # Domplein, Neude, Janskerkhof: contains UTRECHT (Domplein)
 OTHER_BUURT = "BU03440111"        # Welgelegen, Den Hommel

@@ -13,7 +13,8 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from webapp.accounts.models import Role, RoleGrant, User
+from webapp.accounts import services as accounts
+from webapp.accounts.models import Role
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import services as svc
@@ -47,8 +48,8 @@ def remind(within_days: int = 2) -> int:
             left = (a.due_on - today).days
             when = _("%(n)s dagen te laat", n=-left) if left < 0 else _("nog %(n)s dagen", n=left)
             lines.append(f"- {a.title} ({a.initiative.title}): {when}\n  {application_url(a)}")
-        staff = db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
-            RoleGrant.role == Role.STAFF.value, RoleGrant.gemeente_code == code, User.deleted_at.is_(None)))
+        staff = [grant.user for grant in accounts.list_grants(code)
+                 if grant.role == Role.STAFF.value and grant.user.deleted_at is None]
         for person in staff:
             queue_mail_to_user(person, _("Aanvragen die bijna of te laat zijn"),
                                _("Deze aanvragen wachten op een besluit:") + "\n\n" + "\n".join(lines),

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import exists, select
 
+from webapp.accounts.actor import Actor
 from webapp.extensions import db
 from webapp.grants.models import GrantApplication
 from webapp.stewardship.ownership_history import was_owner_since
@@ -19,7 +20,7 @@ from webapp.stewardship.ownership_history import was_owner_since
 LOOKBACK = relativedelta(months=12)
 
 
-def has_conflict(user, application: GrantApplication, now: datetime | None = None) -> bool:
+def has_conflict(user: Actor | None, application: GrantApplication, now: datetime | None = None) -> bool:
     if user is None or getattr(user, "id", None) is None:
         return True
     if application.created_by_id == user.id:
