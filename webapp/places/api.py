@@ -45,7 +45,7 @@ def list_places():
         f'{{"type":"Feature","id":{h.place.id},"geometry":{h.place.geom},'
         f'"properties":{h.place.props[:-1]},"open_now":{OPEN_NOW_JSON[h.open_state]}}}}}'
         for h in result.hits)
-    extra = json.dumps({"centre": {"type": "Point", "coordinates": list(result.centre)},
+    extra = json.dumps({"centre": {"type": "Point", "coordinates": list(result.centre or ())},
                         "radius_m": params.effective_radius()}, separators=(",", ":"))
     body = f'{{"type":"FeatureCollection","features":[{features}],{extra[1:]}'
     response = Response(body, mimetype="application/geo+json")

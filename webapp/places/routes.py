@@ -1,6 +1,7 @@
 """Thin controllers for the places pages: the search (list first, map second) and the place page."""
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -135,7 +136,7 @@ def search():
             hits.append({"hit": hit, "badges": _badges(hit.place), "open": _open_text(hit.open_state, params.open_at)})
     context = dict(
         params=params, result=result, hits=hits, error=error,
-        error_field=PARAM_FIELD.get(error_param, "search-submit"), view_map=view_map,
+        error_field=PARAM_FIELD.get(error_param or "", "search-submit"), view_map=view_map,
         rendered_map=rendered_map, gemeenten=list_gemeenten(), categories=CATEGORIES, audiences=AUDIENCES,
         languages=LANGUAGES, attributes=ATTRIBUTES, radius_choices=searching.RADIUS_CHOICES,
         default_radius=searching.DEFAULT_RADIUS,
@@ -170,7 +171,7 @@ def detail(place_id: int):
                                                 str(CATEGORIES.get(place.category, "")))],
                              (lon, lat), zoom=16, height="16rem")
     attrs = visible_attributes(place)
-    groups = {"access": [], "safety": []}
+    groups: dict[str, list[dict[str, Any]]] = {"access": [], "safety": []}
     for attr in ATTRIBUTES:
         if attr.key not in attrs:
             continue

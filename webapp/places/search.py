@@ -285,7 +285,7 @@ def _shape(params: SearchParams) -> tuple:
 def _geojson_columns(distance) -> list:
     """The open-data Feature built by PostgreSQL (C is faster than Python at this): `geom` and `props`
     as JSON text, the same fields as serialize.properties(); `open_now` is added in Python."""
-    attributes = func.jsonb_build_object(*[x for key in ATTRIBUTE_KEYS for x in (literal(key), getattr(Place, key))])
+    attributes: Any = func.jsonb_build_object(*[x for key in ATTRIBUTE_KEYS for x in (literal(key), getattr(Place, key))])
     attributes = case((Place.toilets == "no", attributes.op("-")(literal("toilets_wheelchair"))), else_=attributes)
     fields = {
         "id": Place.id, "name": Place.name, "description": Place.description, "category": Place.category,
@@ -348,7 +348,7 @@ def query_and_values(params: SearchParams, lon: float, lat: float, fetch: int | 
     """The one search statement and its values. Rows have the Place column names as attributes,
     plus lon, lat and distance (metres from lon/lat). With `url_prefix` (the open-data API) the rows
     are id, opening_hours, props and geom (GeoJSON text made by PostgreSQL), lon, lat and distance."""
-    values = {"lon": lon, "lat": lat, "fetch": fetch or params.limit}
+    values: dict[str, Any] = {"lon": lon, "lat": lat, "fetch": fetch or params.limit}
     if url_prefix is not None:
         values["url_prefix"] = url_prefix
     radius = params.effective_radius()
@@ -381,7 +381,7 @@ def search(params: SearchParams, geojson_url_prefix: str | None = None) -> Searc
     """Run the search. With lat/lon: one SQL statement. With only a gemeente: one more for its centre.
 
     `geojson_url_prefix`: let PostgreSQL build each GeoJSON Feature (see query_and_values)."""
-    centre_lonlat = None
+    centre_lonlat: Any = None
     gemeente_name = None
     if params.has_position:
         centre_lonlat = (params.lon, params.lat)
@@ -400,7 +400,8 @@ def search(params: SearchParams, geojson_url_prefix: str | None = None) -> Searc
         raise ApiError(_("Kies een plek: geef lat en lon op, of een gemeente."), code="missing", param="lat")
 
     fetch = fetch_size(params)
-    rows = read_rows(*query_and_values(params, *centre_lonlat, fetch, url_prefix=geojson_url_prefix))
+    lon, lat = centre_lonlat
+    rows = read_rows(*query_and_values(params, lon, lat, fetch, url_prefix=geojson_url_prefix))
     at = params.open_at
     hits = []
     for row in rows:
@@ -425,8 +426,8 @@ def read_rows(stmt, values: dict | None = None) -> list:
     bind = db.session.get_bind()
     if isinstance(bind, Engine) and not db.session().in_transaction():
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return conn.execute(stmt, values or {}).all()
-    return db.session.connection().execute(stmt, values or {}).all()
+            return list(conn.execute(stmt, values or {}).all())
+    return list(db.session.connection().execute(stmt, values or {}).all())
 
 
 def get_public(place_id: int) -> Place | None:

@@ -37,7 +37,7 @@ def lonlat(place) -> tuple[float, float]:
         return place.lon, place.lat
     value = place.location
     if isinstance(value, str):   # set in this session as EWKT ("SRID=4326;POINT(x y)"), not yet reloaded
-        pt = shapely_wkt.loads(value.split(";", 1)[-1])
+        pt: Any = shapely_wkt.loads(value.split(";", 1)[-1])
     else:
         pt = to_shape(value)
     return pt.x, pt.y
@@ -54,7 +54,7 @@ def visible_attributes(place: Place) -> dict[str, str]:
     return values
 
 
-def place_url(place_id: int) -> str:
+def place_url(place_id: int | str) -> str:
     """The public URL of a place page, on PUBLIC_URL (never the request's Host). Built once per request,
     then string work: it is called per row."""
     prefix = g.get("_place_url_prefix")
@@ -158,7 +158,7 @@ def _email(value: str | None) -> str | None:
 
 def a11yjson_tags(place: Place) -> dict[str, str]:
     """The extension tags (OpenStreetMap keys, string values) of a place's A11yJSON record."""
-    tags = {ATTRIBUTES_BY_KEY[key].osm: value
+    tags: dict[str, str] = {str(ATTRIBUTES_BY_KEY[key].osm): value
             for key, value in visible_attributes(place).items() if value != "unknown" and ATTRIBUTES_BY_KEY[key].osm}
     if place.opening_hours:
         tags["opening_hours"] = place.opening_hours
