@@ -213,7 +213,8 @@ def test_owner_sees_figures_per_month_others_get_403(client, login, make_user, p
     _check_in_all(_residents(make_user, 10), place)
     _check_in_all(_residents(make_user, 3), place, now=datetime(2027, 2, 5, tzinfo=UTC))
     login(client, resident)
-    assert client.get(f"/inzicht/plek/{place.id}").status_code == 403
+    refused = client.get(f"/inzicht/plek/{place.id}")
+    assert refused.status_code == 403 and "U mag dit niet doen" in refused.text
     login(client, owner)
     page = client.get(f"/inzicht/plek/{place.id}")
     assert page.status_code == 200

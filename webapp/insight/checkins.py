@@ -59,7 +59,7 @@ def check_in(user: Actor, place_id: int, answers: dict[str, int], now: datetime 
     NotAllowed without a login, NotFound for a place that is not public, Invalid for an answer out of range,
     Conflict for a second answer at this place this month."""
     if not logged_in(user) or not isinstance(user, User):
-        raise NotAllowed("login required")
+        raise NotAllowed()  # a login is needed (the 403 page says "U mag dit niet doen.")
     place = public_place(place_id)
     if place is None:
         raise NotFound(_("Deze plek bestaat niet of is niet openbaar."))
@@ -96,7 +96,7 @@ def remove_checkins_of(moderator: Actor, account: User, gemeente_code: str) -> i
     """A moderator removes the (still linked) check-ins of an abused account at the gemeente's places.
     The guards stay: the account cannot answer again at those places this month."""
     if not can_remove_checkins(moderator, gemeente_code):
-        raise NotAllowed("moderators of the gemeente only")
+        raise NotAllowed()  # moderators of the gemeente only
     place_ids = select(Place.id).where(Place.gemeente_code == gemeente_code).scalar_subquery()
     return _rowcount(db.session.execute(delete(WelcomeCheckIn).where(WelcomeCheckIn.user_id == account.id,
                                                                      WelcomeCheckIn.place_id.in_(place_ids))))

@@ -111,7 +111,7 @@ def place_figures_by_month(user: Actor | None, place: Place) -> list[MonthFigure
     """The place's figures per month, newest first; a month with fewer than MIN_RESIDENTS answers shows
     only its count (at one place in one month every answer is another resident)."""
     if not can_see_place_figures(user, place):
-        raise NotAllowed("owners, moderators and staff only")
+        raise NotAllowed()  # co-owners, moderators and staff only
     rows = db.session.execute(
         select(WelcomeCheckIn.month, func.count(), func.avg(WelcomeCheckIn.pleasant), func.avg(WelcomeCheckIn.welcome),
                func.avg(WelcomeCheckIn.open_to_me))
