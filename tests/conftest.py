@@ -28,7 +28,7 @@ from webapp import create_app
 from webapp.areas import services as areas
 from webapp.config import TestConfig
 from webapp.db_roles import app_role_for
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 from webapp.insight import services as insight
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,6 +200,37 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def app_with(app):
+    """app_with(SETTING=value, ...) -> another app on this run's database with those settings changed
+    (for what the test configuration switches off: CSRF, rate limits, secure cookies)."""
+    made = []
+
+    def make(**settings):
+        config = _test_config(make_url(app.config["SQLALCHEMY_DATABASE_URI"]))
+        for name, value in settings.items():
+            setattr(config, name, value)
+        made.append(create_app(config))
+        return made[-1]
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def limited_app(app_with):
+    """An app with rate limits on (in memory, emptied before and after the test)."""
+    was_enabled = limiter.enabled
+    limited = app_with(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    limiter.reset()
+    yield limited
+    limiter.reset()
+    limiter.enabled = was_enabled  # the limiter object is shared: switch it off again for other tests
 
 
 @pytest.fixture

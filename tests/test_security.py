@@ -9,9 +9,7 @@ import pytest
 
 from tests.accounts.helpers import text
 from tests.fixtures.users import PASSWORD
-from webapp import create_app
 from webapp.accounts.models import User
-from webapp.config import TestConfig
 from webapp.extensions import db
 
 
@@ -61,16 +59,8 @@ def test_no_third_party_hosts_in_the_policy_but_the_tiles(app, client):
 
 
 @pytest.fixture
-def secure_app(app):
-    config = TestConfig()
-    config.SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-    config.SESSION_COOKIE_SECURE = True
-    config.REMEMBER_COOKIE_SECURE = True
-    secure = create_app(config)
-    yield secure
-    with secure.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def secure_app(app_with):
+    return app_with(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
 
 
 @pytest.mark.committed
