@@ -1,6 +1,8 @@
 """The Flask extensions, created here and bound to the app in create_app."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +27,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class: `class Place(Model)`. At run time it is Flask-SQLAlchemy's `db.Model`; a type checker
+# cannot take an attribute of an object as a base class, so it sees the declarative base that db.Model extends.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
