@@ -124,6 +124,15 @@ class SuggestInitiativeForm(FlaskForm):
         return {name: (self[name].data or "").strip() for name in ("title", "summary", "description")}
 
 
+# The suggestion form of each subject type (the fields a resident may suggest): each subject domain registers
+# its own when its forms are imported (webapp/places/forms.py); stewardship shows the one of the subject's type.
+SUGGEST_FORMS: dict[str, type[FlaskForm]] = {"initiative": SuggestInitiativeForm}
+
+
+def register_suggest_form(subject_type: str, form: type[FlaskForm]) -> None:
+    SUGGEST_FORMS[subject_type] = form
+
+
 class JoinForm(FlaskForm):
     motivation = TextAreaField(_l("Waarom wilt u mee beheren?"), validators=[
         InputRequired(_l("Schrijf kort waarom u mee wilt beheren.")), Length(max=1000)])
