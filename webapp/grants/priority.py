@@ -6,9 +6,12 @@ Buurten and their figures come from the insight domain, through its functions on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 
+from webapp.grants.models import GrantRound
+from webapp.initiatives.models import Initiative
 from webapp.insight import services as insight
 
 
@@ -29,7 +32,7 @@ def choices(gemeente_code: str) -> list[tuple[str, str]]:
             for code, name in insight.buurt_choices(gemeente_code)]
 
 
-def validate(codes, gemeente_code: str) -> str | None:
+def validate(codes: Any, gemeente_code: str) -> str | None:
     """An error message when a code is not a buurt of the round's gemeente; None when all are."""
     known = {code for code, _name in insight.buurt_choices(gemeente_code)}
     if not isinstance(codes, (list, tuple)) or any(not isinstance(c, str) or c not in known for c in codes):
@@ -37,7 +40,7 @@ def validate(codes, gemeente_code: str) -> str | None:
     return None
 
 
-def notice(grant_round, initiative) -> BuurtNotice | None:
+def notice(grant_round: GrantRound, initiative: Initiative) -> BuurtNotice | None:
     """The notice for an application of `initiative` in `grant_round`, or None when there is nothing to say
     (outside every loaded buurt, or a buurt with access that the round does not prioritise)."""
     gap = insight.buurt_gap_at(getattr(initiative, "location", None))
