@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from webapp.areas.models import District, Gemeente
-from webapp.extensions import db
+from webapp.extensions import Model
 
 # Application statuses.
 DRAFT = "draft"
@@ -52,7 +52,7 @@ DEFAULT_QUICK_LANE_CENTS = 25_000
 DEFAULT_ANSWER_DAYS = 14
 
 
-class GrantRound(db.Model):
+class GrantRound(Model):
     """A scheme round of one gemeente (optionally one district) with its budget."""
 
     __tablename__ = "grant_rounds"
@@ -116,7 +116,7 @@ class GrantRound(db.Model):
         return f"<GrantRound {self.id} {self.name!r}>"
 
 
-class GrantApplication(db.Model):
+class GrantApplication(Model):
     """An application for a startbijdrage by (or on behalf of) the owners of an initiative."""
 
     __tablename__ = "grant_applications"
@@ -200,7 +200,7 @@ class GrantApplication(db.Model):
         return f"<GrantApplication {self.id} {self.status}>"
 
 
-class GrantBudgetLine(db.Model):
+class GrantBudgetLine(Model):
     __tablename__ = "grant_budget_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,7 +215,7 @@ class GrantBudgetLine(db.Model):
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
 
 
-class GrantMessage(db.Model):
+class GrantMessage(Model):
     """The thread of an application: staff questions and the applicant's answers."""
 
     __tablename__ = "grant_messages"
@@ -233,7 +233,7 @@ class GrantMessage(db.Model):
     __table_args__ = (CheckConstraint("kind IN ('question', 'answer')", name="kind_known"),)
 
 
-class GrantReport(db.Model):
+class GrantReport(Model):
     """The light report (verantwoording) after payout, with at most one photo and, above the
     four-eyes threshold, a photo of the receipts. Images are stored re-encoded, in the database."""
 
@@ -257,7 +257,7 @@ class GrantReport(db.Model):
     )
 
 
-class GrantAuditEntry(db.Model):
+class GrantAuditEntry(Model):
     """Append-only: a trigger (migration grants_0001) refuses UPDATE and DELETE on this table."""
 
     __tablename__ = "grant_audit_log"
@@ -284,7 +284,7 @@ CHANGE_REJECTED = "rejected"
 CHANGE_WITHDRAWN = "withdrawn"
 
 
-class GrantRoundChange(db.Model):
+class GrantRoundChange(Model):
     """A proposed change of a round's money settings, waiting for a second staff member (four-eyes).
 
     kind "create": the settings of a new round (the round is not open until confirmed);
