@@ -19,7 +19,8 @@ def places(make_place):
                        house_rules_published="yes", commit=True),
             make_place(*offset(*DAM, -400, 300), name="Bibliotheek Het Anker", category="library",
                        step_free_entrance="no", commit=True),
-            make_place(5.1214, 52.0907, name="Moestuin De Wilg", category="garden", gemeente_code="GM0344", commit=True)]
+            make_place(5.1214, 52.0907, name="Moestuin De Wilg", category="garden", gemeente_code="GM0344",
+                       commit=True)]
     return made
 
 

@@ -15,7 +15,8 @@ def test_demo_places(app):
     total = db.session.scalar(select(func.count()).select_from(Place))
     assert 250 <= total <= 500
     per_gemeente = dict(db.session.execute(
-        select(Gemeente.name, func.count()).join(Place, Place.gemeente_code == Gemeente.code).group_by(Gemeente.name)).all())
+        select(Gemeente.name, func.count()).join(Place, Place.gemeente_code == Gemeente.code)
+        .group_by(Gemeente.name)).all())
     for town in ("Amsterdam", "Utrecht", "Zwolle", "Venlo", "Groningen"):
         assert per_gemeente.get(town, 0) >= 10, town
     outside = db.session.scalar(

@@ -147,7 +147,8 @@ def test_xss_in_a_name_is_text_in_list_page_and_popup(client, make_place):
 
 
 def test_place_page_shows_everything(client, make_place):
-    place = make_place(name="Buurthuis De Test", description="Koffie en een praatje.", address="Teststraat 1, Amsterdam",
+    place = make_place(name="Buurthuis De Test", description="Koffie en een praatje.",
+                       address="Teststraat 1, Amsterdam",
                        opening_hours="Mo-Fr 09:00-17:00; PH off", cost="contribution", languages=["nl", "ar"],
                        audience=["elderly", "newcomers"], activities=["walk_in", "sit_quietly"], host_name="Ans",
                        house_rules="Iedereen is welkom.", wheelchair="yes", toilets="yes", toilets_wheelchair="limited",

@@ -53,7 +53,7 @@ def test_sorted_by_distance_like_a_brute_force(make_place):
     expected = sorted(((haversine(*DAM, lon, lat), name) for name, lon, lat in points))
     expected = [(d, n) for d, n in expected if d <= 2500]
     assert names(result) == [n for _, n in expected]
-    for hit, (dist, _) in zip(result.hits, expected):
+    for hit, (dist, _) in zip(result.hits, expected, strict=False):
         assert hit.distance == pytest.approx(dist, abs=0.5)
     # the LIMIT keeps the nearest ones
     assert names(run(radius=2500, limit=5)) == [n for _, n in expected[:5]]

@@ -65,7 +65,8 @@ def test_two_simultaneous_third_reports_hide_the_place(app, make_place, make_use
         barrier = threading.Barrier(2)
         errors: list[BaseException] = []
 
-        def send_report(user_id: int) -> None:
+        def send_report(user_id: int, place_id: int = place_id, barrier: threading.Barrier = barrier,
+                        errors: list[BaseException] = errors) -> None:
             with app.app_context():
                 from webapp.accounts.models import User
 

@@ -153,7 +153,8 @@ def test_duplicate_search_needs_near_and_similar_and_published(make_place):
 def test_join_accept_flow(client, act_as, make_place, resident, other):
     place = make_place(owner=resident)
     act_as(other)
-    assert client.post(f"/beheer/place/{place.id}/meebeheren", data={"motivation": "Ik kom hier elke week"}).status_code == 302
+    response = client.post(f"/beheer/place/{place.id}/meebeheren", data={"motivation": "Ik kom hier elke week"})
+    assert response.status_code == 302
     request = db.session.scalars(select(JoinRequest)).one()
     assert _mails("stewardship.join_request")[0].to_address == resident.email
     # Asking twice is refused politely.
@@ -589,7 +590,8 @@ def test_edit_refuses_points_off_the_map_or_abroad(client, act_as, make_place, r
     place = make_place(owner=resident)
     act_as(resident)
     before = snapshot()
-    response = client.post(f"/plekken/{place.id}/bewerken", data=_edit_form(place, lat=lat, lon=lon, house_rules="Mijn regels"))
+    response = client.post(f"/plekken/{place.id}/bewerken",
+                           data=_edit_form(place, lat=lat, lon=lon, house_rules="Mijn regels"))
     assert response.status_code == 400 and "Mijn regels" in response.text
     assert snapshot() == before
 

@@ -95,7 +95,8 @@ def gemeente_csv(code: str):
 TRI = {"type": "string", "enum": ["yes", "limited", "no", "unknown"]}
 _ERR = {"description": "Bad input; `error.param` names the parameter",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-_NOT_FOUND = {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_NOT_FOUND = {"description": "Not found",
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
 def _q(name, schema, description, explode=None):
@@ -113,13 +114,15 @@ SEARCH_PARAMETERS = [
     _q("gemeente", {"type": "string", "pattern": "^GM[0-9]{4}$"},
        "CBS gemeente code: without lat/lon, search the whole gemeente from its centre"),
     _q("radius", {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": searching.MAX_RADIUS,
-                  "default": searching.DEFAULT_RADIUS}, "Radius in metres around lat/lon (a gemeente search covers the whole gemeente)"),
+                  "default": searching.DEFAULT_RADIUS},
+       "Radius in metres around lat/lon (a gemeente search covers the whole gemeente)"),
     _q("limit", {"type": "integer", "minimum": 1, "maximum": searching.MAX_LIMIT, "default": searching.DEFAULT_LIMIT},
        "Maximum number of places"),
     _q("category", {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}}, "Any of these categories"),
     _q("need", {"type": "array", "items": {"type": "string", "enum": list(ATTRIBUTE_KEYS)}},
        "Accessibility/safety attributes that must be 'yes'"),
-    _q("audience", {"type": "array", "items": {"type": "string", "enum": list(AUDIENCES)}}, "Intended for any of these"),
+    _q("audience", {"type": "array", "items": {"type": "string", "enum": list(AUDIENCES)}},
+       "Intended for any of these"),
     _q("language", {"type": "array", "items": {"type": "string", "pattern": "^[a-z]{2,3}$"}},
        "Any of these languages spoken (ISO 639 codes)"),
     _q("open_now", {"type": "boolean"}, "Only places open now (Europe/Amsterdam, Dutch public holidays)"),
@@ -212,7 +215,8 @@ PATHS = {
         "responses": {"200": {**_geo("PlaceCollection"), "links": _TO_PLACE}, "400": _ERR}}},
     "/api/v1/places/{place_id}": {"get": {
         "summary": "One public place: published, or closed (see status)", "operationId": "getPlace", "tags": ["places"],
-        "parameters": [{"name": "place_id", "in": "path", "required": True, "schema": {"type": "integer"}}, FORMAT_PARAM],
+        "parameters": [{"name": "place_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                       FORMAT_PARAM],
         "responses": {"200": {**_geo("PlaceFeature"), "links": _TO_HISTORY}, "400": _ERR, "404": _NOT_FOUND}}},
     "/api/v1/gemeenten/{code}/places.geojson": {"get": {
         "summary": "Every published place of a gemeente", "operationId": "gemeentePlacesGeojson", "tags": ["places"],

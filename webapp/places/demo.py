@@ -42,7 +42,8 @@ CATEGORY_WEIGHTS = {"community_centre": 30, "library": 10, "sports": 8, "park": 
                     "religious_cultural": 8, "cafe": 12, "other": 6}
 PREFIX = {"community_centre": ["Buurthuis", "Wijkcentrum", "Buurtkamer"], "library": ["Bibliotheek", "Leespunt"],
           "sports": ["Sporthal", "Sportclub"], "park": ["Park", "Plein"], "playground": ["Speeltuin", "Schoolplein"],
-          "garden": ["Buurttuin", "Moestuin"], "religious_cultural": ["Cultuurhuis", "Ontmoetingskerk", "Moskee-ontmoetingsruimte"],
+          "garden": ["Buurttuin", "Moestuin"],
+          "religious_cultural": ["Cultuurhuis", "Ontmoetingskerk", "Moskee-ontmoetingsruimte"],
           "cafe": ["Buurtcafé", "Koffiehoek"], "other": ["Repair Café", "Ruilwinkel", "Inloophuis"]}
 HOURS = {
     "community_centre": ["Mo-Fr 09:00-17:00; PH off", "Mo-Th 09:30-21:30; Fr 09:30-17:00; PH off",
@@ -133,7 +134,8 @@ def make_place(rng: random.Random, code: str, town: str, lon: float, lat: float,
         phone=f"0{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}" if rng.random() < .4 else "",
         email=f"plek{n}@voorbeeld.buurtplek.example" if rng.random() < .5 else "",
         opening_hours=rng.choice(HOURS[category]),
-        cost=rng.choice(["free", "free", "contribution", "paid", None]) if category not in ("park", "playground") else "free",
+        cost=(rng.choice(["free", "free", "contribution", "paid", None]) if category not in ("park", "playground")
+              else "free"),
         languages=["nl"] + sorted(rng.sample(EXTRA_LANGUAGES, rng.choice([0, 0, 1, 1, 2, 3]))),
         audience=rng.choice(AUDIENCE_CHOICES), activities=activities,
         host_name=rng.choice(HOSTS) if has_host else "",
@@ -161,7 +163,7 @@ def load(rng: random.Random) -> str:
         if centre is None:
             continue
         towns += 1
-        for i in range(count):
+        for _ in range(count):
             lon, lat = _point_in(rng, code, centre, spread)
             display_town = "Den Haag" if town == "'s-Gravenhage" else town
             db.session.add(make_place(rng, code, display_town, lon, lat, total + 1))

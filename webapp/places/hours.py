@@ -128,7 +128,7 @@ def _prepare(text: str) -> Prepared | _Failure:
         try:
             # Check the syntax with the library's own calendar, so PH, PH +1 day etc. are checked too.
             _library(syntax.to_text(list(group)), NL_CENTRE, COUNTRY)
-        except (opening_hours.ParserError, SyntaxError, ValueError):
+        except (opening_hours.ParserError, SyntaxError, ValueError) as exc:  # noqa: F841 - used below
             try:  # the position in the text as written (the rewrites may have moved it)
                 _library(text, NL_CENTRE, COUNTRY)
             except (opening_hours.ParserError, SyntaxError, ValueError) as original:
@@ -207,7 +207,7 @@ def _sun(day: date, where: Coords) -> dict[str, int]:
     for rule, names in (("sunrise-sunset", ("sunrise", "sunset")), ("dawn-dusk", ("dawn", "dusk"))):
         for begin, finish, state, _comment in _library(rule, where).intervals(start, end):
             if str(state).split(".")[-1].upper() == "OPEN":
-                for name, moment in zip(names, (begin, finish)):
+                for name, moment in zip(names, (begin, finish), strict=False):
                     moment = _local(moment)
                     out[name] = int((moment - start).total_seconds() // 60)
                 break

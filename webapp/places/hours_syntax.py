@@ -386,7 +386,7 @@ def substitute_holidays(rules: list[Rule], day: date, weekday_matches) -> list[R
                     return True
             return False
 
-        def matches(when: date) -> bool:
+        def matches(when: date, first: str = first, second: str | None = second) -> bool:
             if second is None:
                 return seq_matches(first, when)
             return seq_matches(first, when) and seq_matches(second, when)   # "PH We,Fr": both

@@ -81,7 +81,8 @@ class Place(db.Model):
         Index("ix_places_location_geog", text("geography(location)"), postgresql_using="gist"),
         Index("ix_places_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
         CheckConstraint("status IN ('proposed', 'published', 'closed', 'rejected')", name="status_known"),
-        *[CheckConstraint(f"{k} IN ('yes', 'limited', 'no', 'unknown')", name=f"{k}_tri_state") for k in ATTRIBUTE_KEYS],
+        *[CheckConstraint(f"{k} IN ('yes', 'limited', 'no', 'unknown')", name=f"{k}_tri_state")
+          for k in ATTRIBUTE_KEYS],
     )
 
     def __repr__(self) -> str:

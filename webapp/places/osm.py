@@ -249,7 +249,8 @@ def _write_field(tags: dict[str, str], original: dict[str, str], fieldname: str,
         wanted = [AUDIENCE_TAGS[a] for a in value if a in AUDIENCE_TAGS]
         keys = [k for k in AUDIENCE_KEYS if original.get(k)] or [AUDIENCE_KEY]
         for key in keys:
-            kept = [v.strip() for v in (original.get(key) or "").split(";") if v.strip() and v.strip() not in TAG_TO_AUDIENCE]
+            kept = [v.strip() for v in (original.get(key) or "").split(";")
+                    if v.strip() and v.strip() not in TAG_TO_AUDIENCE]
             joined = ";".join(wanted + kept)
             if joined:
                 tags[key] = joined
@@ -448,7 +449,7 @@ def _import_batch(batch: list[_Candidate], status: str, today: str, report: Impo
     existing = {place.osm_id: (place, x, y) for place, x, y in db.session.execute(
         select(Place, func.ST_X(Place.location), func.ST_Y(Place.location))
         .where(Place.osm_id.in_([c.osm_id for c in batch])))}
-    for candidate, code in zip(batch, codes):
+    for candidate, code in zip(batch, codes, strict=False):
         if progress is not None:
             progress(1)
         label, tags, pt = candidate.label, candidate.tags, candidate.point

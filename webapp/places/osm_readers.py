@@ -82,9 +82,9 @@ def detect_format(path: Path) -> str:
     if stripped.startswith(b"{"):
         # Overpass JSON has "elements"; GeoJSON has "type": "FeatureCollection". Decided after parsing.
         return "json"
-    if head[:2] == b"\x1f\x8b" or head[:3] == b"BZh":
-        if name.endswith((".osm.gz", ".osm.bz2", ".xml.gz", ".xml.bz2")):
-            return "xml"
+    if (head[:2] == b"\x1f\x8b" or head[:3] == b"BZh") and name.endswith((".osm.gz", ".osm.bz2", ".xml.gz",
+                                                                             ".xml.bz2")):
+        return "xml"
     if name.endswith(".pbf"):
         return "pbf"
     raise ReadError(f"{path}: unknown format; expected GeoJSON, Overpass JSON, OSM XML (.osm) or PBF (.osm.pbf)")
@@ -185,7 +185,8 @@ def _osmium_features(path: Path, fmt: str) -> Iterator[dict[str, Any]]:
     factory = WKBFactory()
     name = str(path)
     lower = name.lower()
-    source = osmium.io.File(name) if lower.endswith((".pbf", ".osm", ".gz", ".bz2", ".xml")) else osmium.io.File(name, fmt)
+    known = lower.endswith((".pbf", ".osm", ".gz", ".bz2", ".xml"))
+    source = osmium.io.File(name) if known else osmium.io.File(name, fmt)
     try:
         processor = (osmium.FileProcessor(source).with_locations()
                      .with_areas(osmium.filter.TagFilter(*pairs)).with_filter(osmium.filter.TagFilter(*pairs)))

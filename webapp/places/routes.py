@@ -179,10 +179,12 @@ def detail(place_id: int):
         meta = (place.attribute_meta or {}).get(attr.key) or {}
         groups[attr.group].append({"attr": attr, "value": value, "label": TRI_STATE_LABELS[value], "meta": meta,
                                    "icon": {"yes": "✓", "limited": "◐", "no": "✕", "unknown": "?"}[value],
-                                   "cls": {"yes": "badge-ok", "limited": "badge-warn", "no": "badge-bad"}.get(value, "")})
+                                   "cls": {"yes": "badge-ok", "limited": "badge-warn",
+                                           "no": "badge-bad"}.get(value, "")})
     context = dict(
         place=place, lon=lon, lat=lat, groups=groups, category=CATEGORIES.get(place.category, place.category),
-        cost=COSTS.get(place.cost) if place.cost else None, audiences=[AUDIENCES.get(a, a) for a in place.audience or []],
+        cost=COSTS.get(place.cost) if place.cost else None,
+        audiences=[AUDIENCES.get(a, a) for a in place.audience or []],
         safe_space_for=[AUDIENCES.get(a, a) for a in place.safe_space_for or []],
         activities=[ACTIVITIES.get(a, a) for a in place.activities or []],
         languages=[LANGUAGES.get(code, code) for code in place.languages or []],

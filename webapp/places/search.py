@@ -1,9 +1,9 @@
 """The nearby search: parse the filters, then ONE SQL query does the work.
 
-The query (see `_statement`, built once per shape of filters, values bound): `ST_DWithin` on geography (metres) for the radius, KNN ordering with
-`<->` on the GiST index over `geography(location)`, every filter in SQL, `LIMIT`. Distances are
-spherical (`use_spheroid => false`), the same measure the KNN operator orders by, so the order and the
-shown distance always agree.
+The query (see `_statement`, built once per shape of filters, values bound): `ST_DWithin` on geography
+(metres) for the radius, KNN ordering with `<->` on the GiST index over `geography(location)`, every filter
+in SQL, `LIMIT`. Distances are spherical (`webapp/geo.py`: `use_spheroid => false`), the same measure the KNN
+operator orders by, so the order and the shown distance always agree.
 
 Open now / open at cannot be computed in SQL (the `opening_hours` syntax needs the library), so:
 without that filter the open state is computed for the LIMITed rows only; with it, SQL keeps only
@@ -135,7 +135,7 @@ def _number(args: MultiDict, name: str, kind=float):
     try:
         value = kind(raw.strip().replace(",", ".") if kind is float else raw.strip())
     except ValueError:
-        raise ApiError(_("%(param)s moet een getal zijn.", param=name), code="invalid_number", param=name)
+        raise ApiError(_("%(param)s moet een getal zijn.", param=name), code="invalid_number", param=name) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise ApiError(_("%(param)s moet een getal zijn.", param=name), code="invalid_number", param=name)
     return value
@@ -227,7 +227,7 @@ def parse_params(args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> SearchP
             params.open_at = datetime.fromisoformat(raw_at)
         except ValueError:
             raise ApiError(_("open_at moet een datum en tijd zijn, zoals 2026-05-01T14:00."), code="invalid_value",
-                           param="open_at")
+                           param="open_at") from None
         # Year 1 or 9999 (with an offset) overflows on conversion; opening hours that far away mean nothing.
         now = datetime.now(UTC)
         if params.open_at.tzinfo is None:
@@ -285,7 +285,8 @@ def _shape(params: SearchParams) -> tuple:
 def _geojson_columns(distance) -> list:
     """The open-data Feature built by PostgreSQL (C is faster than Python at this): `geom` and `props`
     as JSON text, the same fields as serialize.properties(); `open_now` is added in Python."""
-    attributes: Any = func.jsonb_build_object(*[x for key in ATTRIBUTE_KEYS for x in (literal(key), getattr(Place, key))])
+    attributes: Any = func.jsonb_build_object(
+        *[x for key in ATTRIBUTE_KEYS for x in (literal(key), getattr(Place, key))])
     attributes = case((Place.toilets == "no", attributes.op("-")(literal("toilets_wheelchair"))), else_=attributes)
     fields = {
         "id": Place.id, "name": Place.name, "description": Place.description, "category": Place.category,
@@ -301,7 +302,8 @@ def _geojson_columns(distance) -> list:
     }
     props = func.json_build_object(*[x for key, value in fields.items() for x in (literal(key), value)])
     geom = func.json_build_object(literal("type"), literal("Point"), literal("coordinates"), func.json_build_array(
-        func.round(cast(func.ST_X(Place.location), Numeric), 7), func.round(cast(func.ST_Y(Place.location), Numeric), 7)))
+        func.round(cast(func.ST_X(Place.location), Numeric), 7),
+        func.round(cast(func.ST_Y(Place.location), Numeric), 7)))
     return [Place.id, Place.opening_hours, cast(props, Text).label("props"), cast(geom, Text).label("geom"),
             func.ST_X(Place.location).label("lon"), func.ST_Y(Place.location).label("lat")]
 

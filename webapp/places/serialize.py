@@ -48,7 +48,7 @@ _attribute_values = attrgetter(*ATTRIBUTE_KEYS)
 
 def visible_attributes(place: Place) -> dict[str, str]:
     """Attribute values; toilets_wheelchair is not applicable (left out) where there are no toilets."""
-    values = dict(zip(ATTRIBUTE_KEYS, _attribute_values(place)))
+    values = dict(zip(ATTRIBUTE_KEYS, _attribute_values(place), strict=True))
     if place.toilets == "no":
         values.pop("toilets_wheelchair")
     return values
