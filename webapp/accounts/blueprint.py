@@ -37,8 +37,14 @@ login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Log eerst in om verder te gaan.")
 login_manager.login_message_category = "info"
 
+
+
+def _logged_in(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
 navigation.add("accounts.roles", _l("Rollen"), order=80, visible=is_admin)
-navigation.add("accounts.account", _l("Mijn account"), order=85, visible=lambda u: bool(getattr(u, "is_authenticated", False)))
-navigation.add("accounts.login", _l("Inloggen"), order=90, visible=lambda u: not getattr(u, "is_authenticated", False))
+navigation.add("accounts.account", _l("Mijn account"), order=85, visible=_logged_in)
+navigation.add("accounts.login", _l("Inloggen"), order=90, visible=lambda user: not _logged_in(user))
 
 bp.add_app_template_global(role_routes.role_label, "role_label")

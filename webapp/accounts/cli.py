@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from webapp.accounts import services
 from webapp.accounts.models import Role, User
 from webapp.extensions import db
+from webapp.transactions import commit_or_raise
 
 users_cli = AppGroup("users", help="Accounts and roles.")
 ROLE_NAMES = [r.value for r in Role]
@@ -53,14 +54,16 @@ def create(email: str, name: str, role: str, gemeente: str | None, password: str
         raise click.UsageError(f"an account with email {email} exists; use `flask users grant`")
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
+    def create_confirmed() -> User:
         user = services.create_user(email, password, name)
         user.email_confirmed_at = datetime.now(UTC)
         services.grant_role(user, Role(role), gemeente)
+        return user
+
+    try:
+        user = commit_or_raise(create_confirmed)
     except services.AccountError as exc:
-        db.session.rollback()
         raise click.UsageError(_text(exc)) from exc
-    db.session.commit()
     click.echo(f"created user {user.id} <{user.email}> as {role}{' in ' + gemeente if gemeente else ''}")
 
 

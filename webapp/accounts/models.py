@@ -19,7 +19,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"            # everything, everywhere
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, db.Model):  # type: ignore[misc]  # flask_login ships no type information
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
