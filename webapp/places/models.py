@@ -8,15 +8,15 @@ from sqlalchemy import ARRAY, CheckConstraint, Date, DateTime, ForeignKey, Index
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.places.attributes import ATTRIBUTE_KEYS
 
 
-def _tri_state_column():
+def _tri_state_column() -> Mapped[str]:
     return mapped_column(String(8), default="unknown", server_default="unknown", nullable=False)
 
 
-class Place(db.Model):
+class Place(Model):
     """An ontmoetingsplek. Attribute columns hold 'yes' / 'limited' / 'no' / 'unknown'."""
 
     __tablename__ = "places"

@@ -85,7 +85,8 @@ def _template_helpers(state) -> None:
     )
 
 
-navigation.add("stewardship.mine", _l("Mijn plekken"), order=40, visible=lambda u: u.is_authenticated)
+navigation.add("stewardship.mine", _l("Mijn plekken"), order=40,
+               visible=lambda u: bool(getattr(u, "is_authenticated", False)))
 navigation.add("stewardship.moderation", _l("Moderatie"), order=80,
                visible=lambda u: services.is_moderator_anywhere(u))
 

@@ -8,7 +8,7 @@ from sqlalchemy import text as sa_text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model
 
 SUBJECT_TYPES = ("place", "initiative")
 
@@ -21,21 +21,21 @@ class OwnershipMixin:
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     @declared_attr
-    def user(cls):
-        return relationship("User", foreign_keys=[cls.user_id], lazy="joined")
+    def user(cls) -> Mapped[Any]:
+        return relationship("User", foreign_keys=[cls.user_id], lazy="joined")  # type: ignore[list-item]
 
 
-class PlaceOwner(OwnershipMixin, db.Model):
+class PlaceOwner(OwnershipMixin, Model):
     __tablename__ = "place_owners"
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), primary_key=True)
 
 
-class InitiativeOwner(OwnershipMixin, db.Model):
+class InitiativeOwner(OwnershipMixin, Model):
     __tablename__ = "initiative_owners"
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True)
 
 
-class OwnershipHistory(db.Model):
+class OwnershipHistory(Model):
     """Who co-owned which subject, from when until when (left_at NULL = still an owner).
 
     Written by database triggers on place_owners and initiative_owners (migration stewardship_0002), so
@@ -54,7 +54,7 @@ class OwnershipHistory(db.Model):
     __table_args__ = (Index("ix_ownership_history_user_subject", "user_id", "subject_type", "subject_id"),)
 
 
-class Revision(db.Model):
+class Revision(Model):
     """One change to a subject: who, when, which fields, old and new values. Public history."""
 
     __tablename__ = "revisions"
@@ -93,15 +93,15 @@ class _SubjectRefMixin:
         return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     @declared_attr
-    def user(cls):
-        return relationship("User", foreign_keys=[cls.user_id], lazy="joined")
+    def user(cls) -> Mapped[Any]:
+        return relationship("User", foreign_keys=[cls.user_id], lazy="joined")  # type: ignore[list-item]
 
     @declared_attr
-    def decided_by(cls):
-        return relationship("User", foreign_keys=[cls.decided_by_id], lazy="joined")
+    def decided_by(cls) -> Mapped[Any]:
+        return relationship("User", foreign_keys=[cls.decided_by_id], lazy="joined")  # type: ignore[list-item]
 
 
-class JoinRequest(_SubjectRefMixin, db.Model):
+class JoinRequest(_SubjectRefMixin, Model):
     """A resident asks to become co-owner. status: open / accepted / declined / withdrawn."""
 
     __tablename__ = "join_requests"
@@ -116,7 +116,7 @@ class JoinRequest(_SubjectRefMixin, db.Model):
     )
 
 
-class Suggestion(_SubjectRefMixin, db.Model):
+class Suggestion(_SubjectRefMixin, Model):
     """A non-owner suggests new values for some fields. status: open / accepted / declined."""
 
     __tablename__ = "suggestions"
@@ -133,7 +133,7 @@ class Suggestion(_SubjectRefMixin, db.Model):
 REPORT_CATEGORIES = ("access_barrier", "building_safety", "people_safety", "wrong_info", "inappropriate")
 
 
-class Report(_SubjectRefMixin, db.Model):
+class Report(_SubjectRefMixin, Model):
     """A problem reported by a resident. status: open / closed. `people_safety` is for moderators only."""
 
     __tablename__ = "reports"
