@@ -263,7 +263,7 @@ def _result_columns() -> list:
     Arrays come back as psycopg's lists as they are (no per-item processing): this is the hot path
     of the open-data API, measured in bench/nearby.py.
     """
-    columns = []
+    columns: list[Any] = []
     for column in Place.__table__.columns:
         if column.key in ("location", *OSM_COLUMNS):
             continue

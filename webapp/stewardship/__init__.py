@@ -1,5 +1,7 @@
-"""Co-beheer shared by places and initiatives: owners, revisions (and, later, suggestions, reports).
+"""Co-beheer for any registered subject type: co-owners, revisions, suggestions, join requests, reports and
+moderation.
 
-A "subject" is a Place or an Initiative. Both get the same rules from here, so initiatives reuse
-the places code instead of copying it.
+Stewardship knows no subject model. Each subject domain (places, initiatives) registers itself with
+`registry.register(SubjectType(...))` when its package is imported; stewardship looks everything up there
+and announces each recorded revision with `signals.revision_recorded`.
 """
