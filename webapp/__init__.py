@@ -40,7 +40,8 @@ def create_app(config: Config | None = None) -> Flask:
         # Without it the header is ignored (anyone can write it), so rate limits key on the real peer.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+            app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
 
     from webapp import core, demo
 

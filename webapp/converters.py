@@ -15,7 +15,7 @@ import re
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1          # PostgreSQL integer / serial
@@ -87,12 +87,20 @@ class BoundedJSONProvider(DefaultJSONProvider):
 FORMS_ONLY = _l("Stuur dit formulier vanaf de website; andere gegevens (zoals JSON) nemen we hier niet aan.")
 
 
+class FormsOnlyError(UnsupportedMediaType):
+    """JSON sent to a form route; its description is shown to the user (webapp/errors.py)."""
+    user_message = True
+
+
+class ControlCharactersError(BadRequest):
+    """Control characters in the input; its description is shown to the user (webapp/errors.py)."""
+    user_message = True
+
+
 def _refuse_json_on_html_routes():
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json \
             and not request.path.startswith("/api/"):
-        exc = UnsupportedMediaType(description=str(FORMS_ONLY))
-        exc.user_message = True
-        raise exc
+        raise FormsOnlyError(description=str(FORMS_ONLY))
 
 
 # C0 control characters but tab, newline and carriage return, and DEL: no one types them, PostgreSQL
@@ -131,11 +139,7 @@ def _refuse_control_characters():
     if request.is_json:
         values.extend(_strings(request.get_json(silent=True)))
     if any(CONTROL_CHARACTERS.search(value) for value in values):
-        from werkzeug.exceptions import BadRequest
-
-        exc = BadRequest(description=str(NO_CONTROL_CHARACTERS))
-        exc.user_message = True
-        raise exc
+        raise ControlCharactersError(description=str(NO_CONTROL_CHARACTERS))
 
 
 def init_app(app) -> None:

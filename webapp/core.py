@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -92,7 +94,8 @@ def offline():
 
 
 def _service_worker_config() -> dict:
-    asset_url = current_app.jinja_env.globals["asset_url"]
+    # webapp/static_files.py puts it there.
+    asset_url = cast(Callable[[str], str], current_app.jinja_env.globals["asset_url"])
     shell = [asset_url("css/app.css"), asset_url("js/app.js"), asset_url("icons/icon.svg"),
              asset_url("icons/icon-192.png"), asset_url("icons/icon-512.png"),
              asset_url("icons/icon-maskable-512.png"), url_for("core.offline")]
@@ -104,7 +107,7 @@ def service_worker():
     """static/sw.js with the fingerprinted app shell filled in, served from / so its scope is the whole site.
 
     The version changes whenever a shell file changes, so browsers install the new worker."""
-    source = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    source = (Path(current_app.root_path) / "static" / "sw.js").read_text(encoding="utf-8")
     config = _service_worker_config()
     config["version"] = hashlib.sha256((source + json.dumps(config)).encode()).hexdigest()[:12]
     body = source.replace("/*CONFIG*/{}/*END*/", json.dumps(config), 1)

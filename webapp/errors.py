@@ -46,7 +46,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, code: str, message: str, **extra):
+def json_error(status: int, code: str, message: object, **extra):
     body = {"error": {"code": code, "message": str(message), **extra}}
     response = jsonify(body)
     response.status_code = status
