@@ -23,7 +23,7 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands, cron jobs: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANG_COOKIE)
-    if chosen in supported:
+    if chosen is not None and chosen in supported:
         return chosen
     return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
