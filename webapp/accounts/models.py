@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, func, text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -19,7 +19,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"            # everything, everywhere
 
 
-class User(UserMixin, db.Model):  # type: ignore[misc]  # flask_login ships no type information
+class User(UserMixin, Model):  # type: ignore[misc]  # flask_login ships no type information
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +80,7 @@ class User(UserMixin, db.Model):  # type: ignore[misc]  # flask_login ships no t
         return f"<User {self.id}>"
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     """A role held by a user, for one gemeente (moderator, staff, helper) or everywhere (admin)."""
 
     __tablename__ = "role_grants"
@@ -95,11 +95,11 @@ class RoleGrant(db.Model):
     user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
 
     __table_args__ = (
-        db.UniqueConstraint("user_id", "role", "gemeente_code", name="uq_role_grants_user_role_gemeente"),
+        UniqueConstraint("user_id", "role", "gemeente_code", name="uq_role_grants_user_role_gemeente"),
     )
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One logged-in browser or device. Its token (only its SHA-256 is stored) is in the session and
     remember-me cookies; deleting the row ends the session, wherever the cookies still are."""
 

@@ -4,14 +4,14 @@ from datetime import datetime
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class Gemeente(db.Model):
+class Gemeente(Model):
     """A Dutch municipality (CBS code like GM0363) with its boundary and CBS key figures."""
 
     __tablename__ = "gemeenten"
@@ -30,7 +30,7 @@ class Gemeente(db.Model):
         return f"<Gemeente {self.code} {self.name}>"
 
 
-class District(db.Model):
+class District(Model):
     """A part of a gemeente (e.g. an Amsterdam stadsdeel), used for grant rounds and statistics."""
 
     __tablename__ = "districts"
@@ -43,5 +43,5 @@ class District(db.Model):
 
     __table_args__ = (
         Index("ix_districts_boundary", "boundary", postgresql_using="gist"),
-        db.UniqueConstraint("gemeente_code", "code", name="uq_districts_gemeente_code"),
+        UniqueConstraint("gemeente_code", "code", name="uq_districts_gemeente_code"),
     )

@@ -3,17 +3,28 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, func
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
-from webapp.extensions import db
+from webapp.extensions import Model
 
 # The Dutch national grid (RD New, metres): areas and buffers in metres are right in the Netherlands.
 RD_NEW = 28992
 STATEMENTS = ("pleasant", "welcome", "open_to_me")
 
 
-class Buurt(db.Model):
+class Buurt(Model):
     """A CBS buurt (neighbourhood) with its inhabitants, from a CBS-style GeoJSON file."""
 
     __tablename__ = "buurten"
@@ -41,7 +52,7 @@ def _score_column() -> MappedColumn[int]:
     return mapped_column(SmallInteger, nullable=False)
 
 
-class WelcomeCheckIn(db.Model):
+class WelcomeCheckIn(Model):
     """One answer to "Hoe voelde het?": three statements on a 1-5 scale, no free text.
 
     `user_id` links the answer to the account for at most a month (`unlink-checkins` clears it and
@@ -59,13 +70,13 @@ class WelcomeCheckIn(db.Model):
     open_to_me: Mapped[int] = _score_column()    # "Anderen stonden open voor mij"
 
     __table_args__ = (
-        db.UniqueConstraint("user_id", "place_id", "month", name="uq_welcome_checkins_user_place_month"),
+        UniqueConstraint("user_id", "place_id", "month", name="uq_welcome_checkins_user_place_month"),
         CheckConstraint("extract(day from month) = 1", name="month_first_day"),
         *[CheckConstraint(f"{k} BETWEEN 1 AND 5", name=f"{k}_scale") for k in STATEMENTS],
     )
 
 
-class CheckInGuard(db.Model):
+class CheckInGuard(Model):
     """What stops a second check-in by the same resident at the same place in the same month, after the
     answer is unlinked: an HMAC of (user, place, month). It does not point to the answer."""
 

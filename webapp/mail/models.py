@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class OutboxMail(db.Model):
+class OutboxMail(Model):
     """A mail waiting to be sent (sent_at is None) or sent. Kept 90 days for support questions."""
 
     __tablename__ = "outbox"
