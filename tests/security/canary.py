@@ -186,6 +186,15 @@ class Findings:
     def fail(self, where: str, what: str) -> None:
         self.problems.append(f"{where}: {what}")
 
+    def check_value(self, value: str, where: str, endpoint: str, changed: str) -> None:
+        """One value of an answer: where it holds the canary, intact (shown) or not (`changed` says how)."""
+        if "{{7*7}}" not in value:
+            return
+        if CANARY in value:
+            self.shown.add(endpoint)
+        else:
+            self.fail(where, f"{changed}: {value[:160]!r}")
+
 
 def _strings(value):
     if isinstance(value, str):
@@ -220,11 +229,7 @@ def check_json(text: str, where: str, endpoint: str, found: Findings) -> None:
         found.fail(where, f"not JSON: {exc}")
         return
     for value in _strings(document):
-        if "{{7*7}}" in value:
-            if CANARY in value:
-                found.shown.add(endpoint)
-            else:
-                found.fail(where, f"the canary changed on its way into JSON: {value[:160]!r}")
+        found.check_value(value, where, endpoint, "the canary changed on its way into JSON")
 
 
 def check_ical(body: bytes, where: str, endpoint: str, found: Findings) -> None:
@@ -236,12 +241,7 @@ def check_ical(body: bytes, where: str, endpoint: str, found: Findings) -> None:
     calendar = Calendar.from_ical(body)
     for component in calendar.walk():
         for name, value in component.items():
-            value = str(value)
-            if "{{7*7}}" in value:
-                if CANARY in value:
-                    found.shown.add(endpoint)
-                else:
-                    found.fail(where, f"{name} changed the canary: {value[:160]!r}")
+            found.check_value(str(value), where, endpoint, f"{name} changed the canary")
 
 
 def check_csv(text: str, where: str, endpoint: str, found: Findings) -> None:
@@ -256,10 +256,8 @@ def check_csv(text: str, where: str, endpoint: str, found: Findings) -> None:
             column = header[i] if i < len(header) else str(i)
             if cell.startswith(FORMULA_START):
                 found.fail(where, f"column {column!r}: a spreadsheet runs it as a formula: {cell[:40]!r}")
-            elif CANARY in cell:
-                found.shown.add(endpoint)
             else:
-                found.fail(where, f"column {column!r} changed the canary: {cell[:160]!r}")
+                found.check_value(cell, where, endpoint, f"column {column!r} changed the canary")
 
 
 def check_mail(subject: str, body: str, where: str, found: Findings) -> bool:
