@@ -279,3 +279,20 @@ def test_check_in_rules_raise_the_domain_error_family(make_user, make_place, pla
         services.check_in(user, place.id, {**fine, "welcome": 6}, now=JAN)
     assert info.value.status == 400 and "1 tot en met 5" in info.value.message
     assert _count() == 0
+
+
+def test_deleting_an_account_unlinks_its_answers_at_once(make_user, place):
+    """The answers stay (they count in the figures) but lose the account and the time straight away, as
+    after a month; the guards stay."""
+    from tests.fixtures.users import PASSWORD
+    from webapp.accounts import services as accounts
+
+    user, other = make_user(), make_user()
+    services.check_in(user, place.id, {"pleasant": 2, "welcome": 3, "open_to_me": 4})
+    services.check_in(other, place.id, {"pleasant": 5, "welcome": 5, "open_to_me": 5})
+    accounts.delete_account(user, PASSWORD)
+    db.session.flush()
+    assert _count(user_id=user.id) == 0 and _count(user_id=other.id) == 1 and _count() == 2
+    kept = db.session.scalars(sa.select(WelcomeCheckIn).where(WelcomeCheckIn.pleasant == 2)).one()
+    assert (kept.user_id, kept.answered_at, kept.welcome) == (None, None, 3)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckInGuard)) == 2  # the guards stay

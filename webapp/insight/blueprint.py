@@ -1,5 +1,6 @@
 """Every URL rule of insight: the page per gemeente with its downloads, "Hoe voelde het?", owners' figures,
-moderation. Also the account data download's part for check-ins."""
+moderation. Also the account data download's part for check-ins, and unlinking them when an account is
+deleted."""
 from __future__ import annotations
 
 from datetime import date
@@ -14,6 +15,7 @@ from flask_login import current_user, login_required
 
 from webapp import navigation
 from webapp.accounts.export import register_exporter
+from webapp.accounts.services import on_account_deleted
 from webapp.extensions import limiter
 from webapp.i18n import _locale_code
 from webapp.insight import routes, services
@@ -64,3 +66,4 @@ def _insight_helpers() -> dict[str, Any]:
 
 
 register_exporter("welcome_checkins", services.export_checkins)
+on_account_deleted(services.unlink_checkins_of)
