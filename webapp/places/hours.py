@@ -21,6 +21,9 @@ from flask_babel import gettext as _
 
 from webapp.places import hours_syntax as syntax
 
+# The library's parse error (its type stub leaves it out).
+_PARSER_ERROR: type[Exception] = opening_hours.ParserError  # type: ignore[attr-defined]
+
 log = logging.getLogger(__name__)
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -128,10 +131,10 @@ def _prepare(text: str) -> Prepared | _Failure:
         try:
             # Check the syntax with the library's own calendar, so PH, PH +1 day etc. are checked too.
             _library(syntax.to_text(list(group)), NL_CENTRE, COUNTRY)
-        except (opening_hours.ParserError, SyntaxError, ValueError) as exc:  # noqa: F841 - used below
+        except (_PARSER_ERROR, SyntaxError, ValueError) as exc:  # noqa: F841 - used below
             try:  # the position in the text as written (the rewrites may have moved it)
                 _library(text, NL_CENTRE, COUNTRY)
-            except (opening_hours.ParserError, SyntaxError, ValueError) as original:
+            except (_PARSER_ERROR, SyntaxError, ValueError) as original:
                 exc = original
             return _Failure("syntax", str(exc))
     uses_holidays = any(syntax.uses_holidays(list(g)) for g in groups)
@@ -155,7 +158,7 @@ def parse(text: str, coords: Coords | None = None) -> Prepared:
     text = text.strip()
     try:
         prepared = _prepare(text)
-    except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
+    except (_PARSER_ERROR, SyntaxError, ValueError) as exc:
         raise OpeningHoursError(_explain(text, str(exc))) from exc
     if isinstance(prepared, _Failure):
         raise OpeningHoursError(_message(prepared, text))

@@ -130,7 +130,7 @@ def parse_rules(text: str) -> list[Rule]:
                 merged[-1] = (prev_sep, prev.rstrip() + "," + chunk.strip())
                 continue
         merged.append((sep, chunk))
-    rules = []
+    rules: list[Rule] = []
     for sep, chunk in merged:
         if not chunk.strip():
             # Workaround: opening-hours-py rejects an empty rule, so a trailing ";" or "," ("10:00-12:00;")
@@ -451,7 +451,7 @@ def substitute_sun(rules: list[Rule], sun: dict[str, int]) -> list[Rule]:
             left, right = span[:dash], span[dash + 1:]
             d_start, d_end = _minutes(left), _minutes(right)
             start, end = _actual(left, sun), _actual(right, sun)
-            if None in (d_start, d_end, start, end):
+            if d_start is None or d_end is None or start is None or end is None:
                 times.append(span)
                 continue
             if d_end < d_start:           # overnight by the defaults
@@ -499,7 +499,9 @@ def substitute_easter(rules: list[Rule], year: int, easter_of) -> list[Rule]:
         if match:
             shift = int(match.group(2) or 0) * (-1 if match.group(1) == "-" else 1)
             return easter_of(in_year) + timedelta(days=shift), True
-        month, number = re.fullmatch(r"([A-Z][a-z]{2})\s*(\d{1,2})", token).groups()
+        found = re.fullmatch(r"([A-Z][a-z]{2})\s*(\d{1,2})", token)
+        assert found is not None, token  # the caller matched the date pattern already
+        month, number = found.groups()
         return date(in_year, _MONTHS.index(month) + 1, min(int(number), 28 if month == "Feb" else 30)
                     if int(number) > 28 else int(number)), False
 

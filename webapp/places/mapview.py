@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import folium
 from branca.element import CssLink, JavascriptLink, MacroElement
@@ -63,14 +64,14 @@ class MarkersFromData(JSCSSMixin, MacroElement):
         self._name = "MarkersFromData"
         self.layer = layer
         self.data = {"markers": [asdict(m) for m in markers], "click_url": click_url}
-        asset_url = current_app.jinja_env.globals["asset_url"]
+        asset_url: Any = current_app.jinja_env.globals["asset_url"]
         self.default_js = [("places_map", asset_url("js/places-map.js"))]
 
 
 def _local_assets():
     leaflet_js = url_for("vendor.leaflet", filename="leaflet.js")
     leaflet_css = url_for("vendor.leaflet", filename="leaflet.css")
-    asset_url = current_app.jinja_env.globals["asset_url"]
+    asset_url: Any = current_app.jinja_env.globals["asset_url"]
     return (
         [("leaflet", leaflet_js)],
         [("leaflet_css", leaflet_css)],
@@ -93,7 +94,7 @@ def build_map(markers: list[MapMarker], centre: tuple[float, float] | None, zoom
     fmap.default_css = leaflet_css
     folium.TileLayer(tiles=config["TILE_URL"], attr=config["TILE_ATTRIBUTION"], name="kaart",
                      max_zoom=19, control=False).add_to(fmap)
-    layer = fmap
+    layer: Any = fmap
     if len(markers) > CLUSTER_ABOVE:
         cluster = MarkerCluster(name="plekken", control=False)
         cluster.default_js = cluster_js
@@ -120,7 +121,7 @@ def _with_nonce(html: str, nonce: str) -> str:
 
 def render(fmap: folium.Map, nonce: str) -> RenderedMap:
     """Split folium's output into what goes in <head>, the map element, and the script."""
-    root = fmap.get_root()
+    root: Any = fmap.get_root()
     root.render()  # lets every element add its links and scripts to the figure
     header_parts = []
     for child in root.header._children.values():

@@ -247,8 +247,8 @@ def _write_field(tags: dict[str, str], original: dict[str, str], fieldname: str,
                 tags[f"language:{code}"] = "yes"
     elif fieldname == "audience":
         wanted = [AUDIENCE_TAGS[a] for a in value if a in AUDIENCE_TAGS]
-        keys = [k for k in AUDIENCE_KEYS if original.get(k)] or [AUDIENCE_KEY]
-        for key in keys:
+        audience_keys = [k for k in AUDIENCE_KEYS if original.get(k)] or [AUDIENCE_KEY]
+        for key in audience_keys:
             kept = [v.strip() for v in (original.get(key) or "").split(";")
                     if v.strip() and v.strip() not in TAG_TO_AUDIENCE]
             joined = ";".join(wanted + kept)
@@ -299,7 +299,7 @@ ImportError_ = ReadError   # the file cannot be read at all (older name, kept fo
 
 
 def _osm_id(feature: dict) -> str | None:
-    props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+    props: dict[str, Any] = feature["properties"] if isinstance(feature.get("properties"), dict) else {}
     raw = feature.get("id") or props.get("@id") or props.get("id")
     if raw is None:
         return None
@@ -315,8 +315,8 @@ def _osm_id(feature: dict) -> str | None:
 def _tags(feature: dict, warnings: list[str]) -> dict[str, str]:
     """The OSM tags of a feature (flat properties, or osmtogeojson's `properties.tags`). Keys starting
     with `@` are osmtogeojson's metadata; values that are not text or numbers are not tags."""
-    props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-    raw = props.get("tags") if isinstance(props.get("tags"), dict) else props
+    props: dict[str, Any] = feature["properties"] if isinstance(feature.get("properties"), dict) else {}
+    raw: dict[str, Any] = props["tags"] if isinstance(props.get("tags"), dict) else props
     tags: dict[str, str] = {}
     for key, value in raw.items():
         key = str(key)
@@ -373,7 +373,7 @@ GEMEENTE_CODES_SQL = text("""
 def _gemeente_codes(points: list) -> list[str | None]:
     """The gemeente code at each point (None outside the Netherlands): one query for the batch."""
     rows = db.session.execute(GEMEENTE_CODES_SQL, {"xs": [p.x for p in points], "ys": [p.y for p in points]})
-    codes = dict(rows.all())
+    codes: dict[int, str | None] = {number: code for number, code in rows.all()}
     return [codes.get(n) for n in range(1, len(points) + 1)]
 
 

@@ -128,7 +128,8 @@ def _is_category(tags: dict[str, str]) -> bool:
 def _latlon(item: Any) -> tuple[float, float] | None:
     if not isinstance(item, dict):
         return None
-    lat, lon = item.get("lat"), item.get("lon")
+    lat: Any = item.get("lat")
+    lon: Any = item.get("lon")
     numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon))
     if numbers and -90 <= lat <= 90 and -180 <= lon <= 180:
         return (float(lon), float(lat))
@@ -153,14 +154,15 @@ def _overpass_features(elements: list) -> Iterator[dict[str, Any]]:
             yield {"type": "Feature", "id": None, "geometry": None, "properties": tags}
             continue
         geometry = None
-        if kind == "node" and _latlon(el):
-            geometry = Point(_latlon(el))
-        elif _latlon(el.get("center")):
-            geometry = Point(_latlon(el.get("center")))
+        point, centre = _latlon(el), _latlon(el.get("center"))
+        if kind == "node" and point:
+            geometry = Point(point)
+        elif centre:
+            geometry = Point(centre)
         elif kind == "way" and isinstance(el.get("geometry"), list):
             geometry = _from_coords([c for c in map(_latlon, el["geometry"]) if c])
         elif kind == "way" and isinstance(el.get("nodes"), list):
-            geometry = _from_coords([nodes[n] for n in el["nodes"] if nodes.get(n)])
+            geometry = _from_coords([c for n in el["nodes"] if (c := nodes.get(n))])
         elif kind == "relation" and isinstance(el.get("members"), list):
             coords = [c for m in el["members"] if isinstance(m, dict) and isinstance(m.get("geometry"), list)
                       for c in map(_latlon, m["geometry"]) if c]
@@ -190,6 +192,7 @@ def _osmium_features(path: Path, fmt: str) -> Iterator[dict[str, Any]]:
     try:
         processor = (osmium.FileProcessor(source).with_locations()
                      .with_areas(osmium.filter.TagFilter(*pairs)).with_filter(osmium.filter.TagFilter(*pairs)))
+        obj: Any  # osmium's OSMObject union: each branch below asks which kind it is
         for obj in processor:
             tags = {tag.k: tag.v for tag in obj.tags}
             if obj.is_node():
