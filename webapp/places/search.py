@@ -246,12 +246,6 @@ def geography(column):
     return geo.geography(column)
 
 
-def public_filter():
-    """Listed places (published, not hidden): kept under this name for callers in other domains; the rule
-    is `webapp.places.visibility.listed_filter`."""
-    return listed_filter()
-
-
 # The OpenStreetMap import's JSONB (every tag as read): only the OSM export reads them, never a search.
 OSM_COLUMNS = ("osm_tags", "osm_values")
 
