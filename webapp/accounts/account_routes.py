@@ -3,6 +3,7 @@ change of it), where I am logged in, my data, deleting the account."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import after_this_request, current_app, flash, make_response, render_template, request, url_for
@@ -44,7 +45,7 @@ def _account_page(profile_form: FlaskForm | None = None, password_form: FlaskFor
 
 
 def _account_page_with(name: str, form: FlaskForm, default: str,
-                       rename: dict[str, str] | None = None) -> Any:
+                       rename: dict[str, str] | None = None) -> Callable[[DomainError], ResponseReturnValue]:
     """For `show_again`: the account page with the service's message at its field of `form`."""
     def show(exc: DomainError) -> ResponseReturnValue:
         add_error(form, exc, default, rename)
