@@ -12,11 +12,12 @@ from flask_login import current_user
 from webapp.areas.services import gemeente_at, gemeente_centre, list_gemeenten
 from webapp.extensions import db
 from webapp.places import services
+from webapp.places.forms import EditForm, ProposeForm
 from webapp.places.models import Place
 from webapp.stewardship import display
 from webapp.stewardship import routes as stewardship_routes
 from webapp.stewardship import services as stewardship
-from webapp.stewardship.forms import EditForm, ProposeForm, RejectForm
+from webapp.stewardship.forms import RejectForm
 from webapp.stewardship.services.revisions import EditConflict
 from webapp.transactions import commit_or_show
 

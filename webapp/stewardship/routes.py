@@ -17,22 +17,19 @@ from webapp.extensions import db
 from webapp.redirects import safe_next_url
 from webapp.stewardship import display, registry, services
 from webapp.stewardship.forms import (
+    SUGGEST_FORMS,
     AddOwnerForm,
     CloseReportForm,
     HiddenDecisionForm,
     JoinForm,
     LeaveForm,
     ReportForm,
-    SuggestInitiativeForm,
-    SuggestPlaceForm,
 )
 from webapp.stewardship.models import JoinRequest, Report, Revision, Suggestion
 from webapp.stewardship.services.permissions import closed_message
 from webapp.stewardship.services.revisions import EditConflict, can_confirm
 from webapp.transactions import commit_or_show
 
-# The suggestion form of each subject type (the fields a resident may suggest).
-_SUGGEST_FORMS: dict[str, Any] = {"place": SuggestPlaceForm, "initiative": SuggestInitiativeForm}
 # Suggestions never move a subject: these fields are left out of the suggestion form.
 _NOT_SUGGESTED = ("gemeente_code", "lat", "lon")
 
@@ -132,7 +129,7 @@ def suggest(subject_type: str, subject_id: int):
         return redirect(edit_url)
     if services.is_closed(subject):
         return _refuse_closed(subject)
-    form = _SUGGEST_FORMS[subject_type]()
+    form: Any = SUGGEST_FORMS[subject_type]()  # each subject domain registers its own
     for name in _NOT_SUGGESTED:
         if name in form:
             delattr(form, name)
