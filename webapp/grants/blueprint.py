@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp import navigation
 from webapp.extensions import csrf
-from webapp.grants import api, routes_apply, routes_common, routes_public, routes_staff
+from webapp.grants import api, routes_apply, routes_bank, routes_common, routes_payments, routes_public, routes_staff
 
 bp = Blueprint("grants", __name__, template_folder="templates")
 P = "/startbijdragen"
@@ -38,6 +38,19 @@ bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/toekenning-intrekken", "revo
                 methods=["POST"])
 bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/uitbetaling", "payout", routes_staff.payout, methods=["POST"])
 bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/terugbetaling", "refund", routes_staff.refund, methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/rekening", "bank", routes_bank.bank, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/rekening/tonen", "bank_reveal", routes_bank.bank_reveal,
+                methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/rekening/bevestigen", "bank_confirm", routes_bank.bank_confirm,
+                methods=["POST"])
+bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/rekening/afwijzen", "bank_reject", routes_bank.bank_reject,
+                methods=["POST"])
+bp.add_url_rule(f"{P}/beheer/<code>/betalingen", "payments", routes_payments.payments, methods=["GET", "POST"])
+bp.add_url_rule(f"{P}/betaling/<int:batch_id>", "batch_page", routes_payments.batch_page)
+bp.add_url_rule(f"{P}/betaling/<int:batch_id>/bestand", "batch_file", routes_payments.batch_file)
+bp.add_url_rule(f"{P}/betaling/<int:batch_id>/betaald", "batch_paid", routes_payments.batch_paid, methods=["POST"])
+bp.add_url_rule(f"{P}/betaling/<int:batch_id>/intrekken", "batch_cancel", routes_payments.batch_cancel,
+                methods=["POST"])
 bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/verslag", "report", routes_apply.report, methods=["GET", "POST"])
 bp.add_url_rule(f"{P}/aanvraag/<int:application_id>/<any(foto, bonnetjes):kind>", "report_image",
                 routes_public.report_image)

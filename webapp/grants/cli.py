@@ -1,4 +1,5 @@
 """`flask grants remind`: mail staff about applications whose promised answer date is near or past.
+`flask grants purge-bank-details`: remove bank details N months after payout (services/bank.py).
 
 Meant for a daily timer (cron/systemd). Staff get one mail per gemeente, listing what is due.
 """
@@ -66,6 +67,18 @@ def remind_command(days: int) -> None:
         count = remind(days)
         db.session.commit()
     click.echo(f"{count} reminder mails queued.")
+
+
+@grants_cli.command("purge-bank-details")
+@click.option("--months", type=int, default=None,
+              help="Months to keep bank details after payout "
+                   "(default: GRANTS_BANK_DETAILS_RETENTION_MONTHS, 18).")
+def purge_bank_details_command(months: int | None) -> None:
+    """Remove IBANs and account holders (and the SEPA files) of grants paid longer ago than the retention."""
+    with current_app.test_request_context(headers={"Accept-Language": "nl"}):
+        count = svc.bank.purge(svc.local_today(), months)
+        db.session.commit()
+    click.echo(f"Bank details removed for {count} grants.")
 
 
 def register(app: Flask) -> None:

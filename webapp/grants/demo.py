@@ -139,6 +139,28 @@ def _play_all(plans, initiatives, grant_round, staff_a, staff_b, helper, rng, to
     return made
 
 
+# Fictitious accounts with valid check digits (schwifty's IBAN.generate); no real person's account.
+DEMO_GEMEENTE_IBAN = "NL21INGB0000001000"
+DEMO_IBANS = ("NL91INGB0000001001", "NL64INGB0000001002", "NL37INGB0000001003", "NL10INGB0000001004")
+
+
+def _payments(grant_round, staff_a, staff_b, today: date) -> str:
+    """Bank accounts for the approved grants, a paid batch and an open one, and a change waiting for a
+    second look (so every payment table has rows)."""
+    approved = [a for a in svc.batches.payable(grant_round.gemeente_code, grant_round.id)
+                if a.created_by is not None]
+    for application, iban in zip(approved, DEMO_IBANS, strict=False):
+        svc.bank.save(application.created_by, application, iban, f"Stichting {application.initiative.title}"[:70])
+    if len(approved) < 2:
+        return "no payment batches (too few approved grants)"
+    paid = svc.batches.create_batch(staff_a, grant_round.gemeente_code, [approved[0].id], today, grant_round.id)
+    svc.batches.mark_batch_paid(staff_b, paid, today)
+    svc.batches.create_batch(staff_a, grant_round.gemeente_code, [approved[1].id], today, grant_round.id)
+    if len(approved) > 2:
+        svc.bank.save(approved[2].created_by, approved[2], DEMO_IBANS[3], "J. de Vries")
+    return "payment batches: one paid, one open"
+
+
 def _confirm(grant_round, second, today: date) -> None:
     """A second staff member confirms the new round's money settings; the demo round exists since 1 January
     (its decisions and payments lie in the past)."""
@@ -167,10 +189,12 @@ def _load(rng) -> str:
             "opens_on": date(today.year, 1, 1), "closes_on": date(today.year, 12, 31),
             "budget_cents": 4_000_000, "max_amount_cents": 250_000, "four_eyes_cents": 100_000,
             "answer_days": 14, "quick_lane_cents": 25_000, "own_contribution_percent": 0,
-            "min_supporters": 0, "ask_supporters": True, "district_id": None})
+            "min_supporters": 0, "ask_supporters": True, "district_id": None,
+            "debtor_name": "Gemeente Amsterdam (fictief)", "debtor_iban": DEMO_GEMEENTE_IBAN})
         _confirm(grant_round, staff_b, today)
         count = _play_all(PLANS, amsterdam, grant_round, staff_a, staff_b, helper, rng, today)
         summary.append(f"Amsterdam round with {count} applications")
+        summary.append(_payments(grant_round, staff_a, staff_b, today))
     utrecht = _owned_initiatives("GM0344")
     if utrecht and staff_u is not None:
         grant_round = svc.create_round(staff_u, "GM0344", {

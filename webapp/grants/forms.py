@@ -105,6 +105,9 @@ class RoundForm(FlaskForm):
     ask_supporters = CheckboxField(_l("Vraag hoeveel buren het plan steunen"), default=True)
     district_id = SelectField(_l("Gebied"), coerce=int, default=0)
     priority_buurten = MultiCheckboxField(_l("Buurten met voorrang"), choices=[])
+    debtor_name = StringField(_l("Naam van de rekening van de gemeente"), validators=[Length(max=70)])
+    debtor_iban = StringField(_l("IBAN van de gemeente (hiervan wordt betaald)"), validators=[Length(max=50)],
+                              render_kw={"autocomplete": "off", "spellcheck": "false"})
 
     def values(self) -> dict:
         return {
@@ -116,6 +119,7 @@ class RoundForm(FlaskForm):
             "min_supporters": self.min_supporters.data, "ask_supporters": bool(self.ask_supporters.data),
             "district_id": self.district_id.data or None,
             "priority_buurten": list(self.priority_buurten.data or []),
+            "debtor_name": self.debtor_name.data or "", "debtor_iban": self.debtor_iban.data or "",
         }
 
 
@@ -185,3 +189,22 @@ class HelperForm(FlaskForm):
     email = StringField(_l("E-mailadres van de helper"), validators=[
         DataRequired(_l("Vul een e-mailadres in.")), Length(max=254)], render_kw={"type": "email",
                                                                                    "autocomplete": "off"})
+
+
+class BankForm(FlaskForm):
+    iban = StringField(_l("Rekeningnummer (IBAN)"), validators=[
+        DataRequired(_l("Vul het rekeningnummer (IBAN) in.")), Length(max=50)],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"})
+    holder = StringField(_l("Naam bij de rekening (tenaamstelling)"), validators=[
+        DataRequired(_l("Vul de naam in die bij de rekening hoort (de tenaamstelling).")), Length(max=70)],
+        render_kw={"autocomplete": "off"})
+
+
+class BatchForm(FlaskForm):
+    execution_date = DateField(_l("Datum waarop de bank betaalt"),
+                               validators=[InputRequired(_l("Vul de datum in waarop de bank moet betalen."))])
+
+
+class BatchPaidForm(FlaskForm):
+    paid_on = DateField(_l("Datum waarop de bank betaalde"),
+                        validators=[InputRequired(_l("Vul de datum in waarop de bank betaalde."))])

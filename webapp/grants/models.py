@@ -38,12 +38,13 @@ APPROVED = "approved"
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"        # by the applicant
 REVOKED = "revoked"            # by staff, before payout
+IN_PAYMENT = "in_payment"    # in an open payment batch (SEPA file made, the bank has not paid yet)
 PAID = "paid"
-STATUSES = (DRAFT, SUBMITTED, PROVISIONAL, APPROVED, REJECTED, WITHDRAWN, REVOKED, PAID)
+STATUSES = (DRAFT, SUBMITTED, PROVISIONAL, APPROVED, REJECTED, WITHDRAWN, REVOKED, IN_PAYMENT, PAID)
 OPEN_STATUSES = (DRAFT, SUBMITTED, PROVISIONAL)        # at most one per initiative per round
 UNDECIDED_STATUSES = (SUBMITTED, PROVISIONAL)
-RESERVING_STATUSES = (PROVISIONAL, APPROVED, PAID)      # count against the budget
-GRANTED_STATUSES = (APPROVED, PAID)
+RESERVING_STATUSES = (PROVISIONAL, APPROVED, IN_PAYMENT, PAID)      # count against the budget
+GRANTED_STATUSES = (APPROVED, IN_PAYMENT, PAID)
 
 DEFAULT_MAX_CENTS = 50_000
 MAX_MAX_CENTS = 500_000
@@ -88,6 +89,10 @@ class GrantRound(Model):
     # Buurten (CBS codes) this round gives priority to, e.g. those without an accessible meeting place
     # (insight's gap analysis); the application form says so for an initiative in one of them.
     priority_buurten: Mapped[list[str]] = mapped_column(ARRAY(String(10)), default=list, server_default="{}")
+    # The gemeente's own account the startbijdragen are paid from (the debtor of the SEPA files).
+    debtor_name: Mapped[str] = mapped_column(String(70), default="", server_default="")
+    debtor_iban: Mapped[str] = mapped_column(String(34), default="", server_default="")
+    debtor_bic: Mapped[str] = mapped_column(String(11), default="", server_default="")
 
     # Names only: the boundaries are large and never needed with a round.
     gemeente_name = column_property(
@@ -173,7 +178,7 @@ class GrantApplication(Model):
 
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'submitted', 'provisional', 'approved', 'rejected', "
-                        "'withdrawn', 'revoked', 'paid')", name="status_known"),
+                        "'withdrawn', 'revoked', 'in_payment', 'paid')", name="status_known"),
         CheckConstraint("amount_cents IS NULL OR amount_cents > 0", name="amount_positive"),
         CheckConstraint("own_contribution_cents >= 0", name="own_contribution_nonnegative"),
         CheckConstraint("supporters IS NULL OR supporters >= 0", name="supporters_nonnegative"),
@@ -316,4 +321,110 @@ class GrantRoundChange(Model):
         # At most one change waits per round.
         Index("uq_grant_round_changes_pending", "round_id", unique=True,
               postgresql_where=text("status = 'pending'")),
+    )
+
+
+# Bank accounts of an application (financial personal data: see services/bank.py).
+BANK_ACTIVE = "active"        # the account the grant is paid to
+BANK_PENDING = "pending"      # a change after approval, waiting for a staff member to confirm
+BANK_REPLACED = "replaced"
+BANK_REJECTED = "rejected"
+
+
+class GrantBankAccount(Model):
+    """The IBAN and account holder a grant is paid to. Given after approval; a change after that waits for a
+    staff member (not the one who made it) to confirm. Removed (`purged_at`) N months after payout."""
+
+    __tablename__ = "grant_bank_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("grant_applications.id", ondelete="CASCADE"),
+                                                index=True)
+    iban: Mapped[str | None] = mapped_column(String(34))
+    bic: Mapped[str | None] = mapped_column(String(11))
+    holder: Mapped[str | None] = mapped_column(String(70))
+    status: Mapped[str] = mapped_column(String(10))
+    needs_confirmation: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'pending', 'replaced', 'rejected')", name="status_known"),
+        # A change after approval is confirmed by someone else than who made it (four eyes, in the database).
+        CheckConstraint("NOT needs_confirmation OR status IN ('pending', 'rejected') "
+                        "OR (decided_by_id IS NOT NULL AND decided_by_id <> entered_by_id)",
+                        name="confirmed_by_another"),
+        CheckConstraint("purged_at IS NOT NULL OR (iban IS NOT NULL AND holder IS NOT NULL)", name="filled_in"),
+        Index("uq_grant_bank_accounts_active", "application_id", unique=True,
+              postgresql_where=text("status = 'active'")),
+        Index("uq_grant_bank_accounts_pending", "application_id", unique=True,
+              postgresql_where=text("status = 'pending'")),
+    )
+
+
+BATCH_OPEN = "open"
+BATCH_PAID = "paid"
+BATCH_CANCELLED = "cancelled"
+
+
+class GrantPaymentBatch(Model):
+    """A SEPA credit-transfer file (pain.001.001.03) with one transaction per grant. Created by one staff
+    member, marked paid by another (four eyes, in the database)."""
+
+    __tablename__ = "grant_payment_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(6), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("grant_rounds.id"))  # None: all rounds
+    status: Mapped[str] = mapped_column(String(10), default=BATCH_OPEN, server_default=BATCH_OPEN)
+    msg_id: Mapped[str] = mapped_column(String(35))
+    debtor_name: Mapped[str] = mapped_column(String(70))
+    debtor_iban: Mapped[str] = mapped_column(String(34))
+    debtor_bic: Mapped[str] = mapped_column(String(11), default="", server_default="")
+    execution_date: Mapped[date] = mapped_column(Date)
+    count: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(Integer)
+    file: Mapped[bytes | None] = mapped_column(LargeBinary)  # removed with the bank details
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    created_by = relationship("User", foreign_keys=[created_by_id], lazy="joined")
+    closed_by = relationship("User", foreign_keys=[closed_by_id], lazy="joined")
+    items: Mapped[list[GrantPaymentItem]] = relationship(back_populates="batch", order_by="GrantPaymentItem.id",
+                                                         lazy="selectin")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'paid', 'cancelled')", name="status_known"),
+        CheckConstraint("count > 0 AND total_cents > 0", name="not_empty"),
+        # Four eyes: the person who made the file is not the one who marks it paid.
+        CheckConstraint("status <> 'paid' OR (paid_on IS NOT NULL AND closed_by_id IS NOT NULL "
+                        "AND closed_by_id <> created_by_id)", name="paid_by_another"),
+    )
+
+
+class GrantPaymentItem(Model):
+    """One grant in a payment batch. `open` while the batch is open: a grant is in at most one open batch
+    (partial unique index)."""
+
+    __tablename__ = "grant_payment_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("grant_payment_batches.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("grant_applications.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    end_to_end_id: Mapped[str] = mapped_column(String(35))
+    open: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+    batch: Mapped[GrantPaymentBatch] = relationship(back_populates="items")
+    application = relationship(GrantApplication, lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        Index("uq_grant_payment_items_open", "application_id", unique=True, postgresql_where=text("open")),
     )

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from webapp.domain_errors import DomainError
 from webapp.extensions import db
@@ -17,6 +18,7 @@ from webapp.grants import models as m
 from webapp.grants import services as svc
 from webapp.grants.forms import AnswerForm, DecisionForm, PayoutForm, QuestionForm, RefundForm, RevokeForm
 from webapp.grants.models import GrantApplication, GrantRound
+from webapp.grants.services import next_steps
 from webapp.media import image_size
 from webapp.transactions import commit_or_show, put_on_form
 
@@ -28,6 +30,7 @@ STATUS_LABELS = {
     m.REJECTED: (_l("Afgewezen"), "bad", "✗"),
     m.WITHDRAWN: (_l("Ingetrokken door de aanvrager"), "bad", "✗"),
     m.REVOKED: (_l("Toekenning ingetrokken"), "bad", "✗"),
+    m.IN_PAYMENT: (_l("In betaling"), "ok", "⏳"),
     m.PAID: (_l("Uitbetaald"), "ok", "✓"),
 }
 
@@ -45,6 +48,14 @@ ACTION_LABELS = {
     "round_change_confirmed": _l("Wijziging van het geld bevestigd"),
     "round_change_rejected": _l("Wijziging van het geld afgewezen"),
     "round_change_withdrawn": _l("Wijziging van het geld ingetrokken"),
+    "bank_details_given": _l("Rekeningnummer gegeven"),
+    "bank_change_proposed": _l("Nieuw rekeningnummer gegeven, wacht op bevestiging"),
+    "bank_change_confirmed": _l("Nieuw rekeningnummer bevestigd"),
+    "bank_change_rejected": _l("Nieuw rekeningnummer afgewezen"),
+    "bank_details_viewed": _l("Rekeningnummer bekeken"),
+    "bank_details_removed": _l("Rekeningnummer verwijderd (bewaartermijn voorbij)"),
+    "payment_batch_added": _l("In een betaling gezet"),
+    "payment_batch_cancelled": _l("Betaling ingetrokken"),
 }
 
 MONEY_LABELS = {
@@ -96,8 +107,13 @@ def render_application(application: GrantApplication, status: int = 200, **forms
     decision_form = forms.get("decision_form") or DecisionForm(
         formdata=None, amount=application.granted_cents if application.status == m.PROVISIONAL
         else application.amount_cents)
+    if application.status == m.PROVISIONAL:  # four eyes: the second person confirms or rejects
+        decision_form.decision.label.text = str(_l("Bevestigen of afwijzen"))
+        decision_form.decision.choices = [SelectChoice("approve", str(_l("Bevestigen"))),
+                                          SelectChoice("reject", str(_l("Afwijzen")))]
     payout_form = forms.get("payout_form") or PayoutForm(formdata=None, paid_on=svc.local_today())
     loose = forms.pop("loose", None) or []
+    full_account = forms.pop("full_account", None)
     errors = list(loose)
     for form in forms.values():
         errors += summary(form)
@@ -113,7 +129,12 @@ def render_application(application: GrantApplication, status: int = 200, **forms
         answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
         revoke_form=forms.get("revoke_form") or RevokeForm(formdata=None), payout_form=payout_form,
         refund_form=forms.get("refund_form") or RefundForm(formdata=None),
-        errors=errors, today=svc.local_today()), status
+        errors=errors, today=svc.local_today(), account=svc.bank.account_of(application),
+        waiting_account=svc.bank.account_of(application, m.BANK_PENDING), full_account=full_account,
+        mask=svc.bank.mask, formatted_iban=svc.bank.formatted, decision_reason=next_steps.decision_reason,
+        steps=next_steps.next_steps(application, svc.bank.account_of(application) is not None),
+        may_change_bank=svc.bank.may_change(current_user, application),
+        payment_batch=svc.batches.open_batch_of(application) if staff else None), status
 
 
 def post_action(application_id: int, form_cls: type[FlaskForm], form_key: str,

@@ -27,6 +27,7 @@ from webapp.grants.routes_common import (
     status_label,
     summary,
 )
+from webapp.grants.services.queue import waits_for
 from webapp.transactions import commit_or_show, put_on_form
 
 
@@ -123,11 +124,12 @@ def queue(round_id: int) -> ResponseReturnValue:
     if status not in svc.QUEUE_FILTERS:
         status = "open"
     district_id = parse_id(request.args.get("stadsdeel")) or 0  # not digits or above 2^31-1: all districts
-    items = svc.queue(grant_round, status, district_id or None)
+    items = svc.queue(grant_round, status, district_id or None, viewer_id=current_user.id)
     today = svc.local_today()
     return render_template("grants/queue.html", grant_round=grant_round, items=items, status=status,
                            district_id=district_id, districts=svc.districts_of(grant_round.gemeente_code),
                            days_left=lambda a: svc.days_left(a, today), status_label=status_label,
+                           waits_for=lambda a: waits_for(a, current_user.id),
                            totals=svc.round_totals(grant_round))
 
 

@@ -12,7 +12,9 @@ Where to look:
 | drafts, sending (quick lane), withdrawing | `applications.py` |
 | questions and answers | `questions.py` |
 | approve, reject, four eyes, revoke | `decisions.py` |
-| payout and refund | `payouts.py` |
+| payout and refund (`mark_paid`: the one payout bookkeeping) | `payouts.py` |
+| the bank account a grant is paid to (IBAN: check, mask, confirm a change, purge) | `bank.py` |
+| payment batches (SEPA files): create, mark paid (four eyes), cancel | `batches.py`; the file: `sepa.py` |
 | the report after payout | `reports.py` |
 | the staff's work list | `queue.py` |
 | my applications, the initiative panel, the public overview, the data download | `overview.py` |
@@ -24,6 +26,7 @@ routes, API, command line, demo data and tests use.
 """
 from __future__ import annotations
 
+from webapp.grants.services import bank, batches
 from webapp.grants.services.applications import (
                                                  APPLICATION_FIELDS,
                                                  ApplicationData,
@@ -73,6 +76,7 @@ from webapp.grants.services.rounds import (
 
 __all__ = [
     "APPLICATION_FIELDS", "QUEUE_FILTERS", "ROUND_FIELDS", "ApplicationData", "BudgetExceeded", "Figures",
+    "bank", "batches",
     "GrantError", "answer_question", "area_name", "ask_question", "audit_log", "can_apply", "can_decide",
     "can_view", "create_round", "dashboard", "days_left", "decide", "districts_of", "export_for", "gemeente",
     "gemeenten_with_rounds", "helper_gemeenten", "initiative_panel", "is_applicant_side", "is_helper",

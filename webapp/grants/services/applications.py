@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import settings_changes
 from webapp.grants.models import GrantApplication, GrantBudgetLine, GrantRound
-from webapp.grants.services import areas, audit
+from webapp.grants.services import areas, audit, next_steps
 from webapp.grants.services.budget import lock_application, lock_both, release, reserve
 from webapp.grants.services.clock import utcnow
 from webapp.grants.services.errors import GrantError
@@ -214,12 +214,13 @@ def submit(user: User, application: GrantApplication, now: datetime | None = Non
         application.status = m.APPROVED
         application.quick_lane = True
         application.decided_at = now
-        application.decision_reason = _("Snelle route: kleine startbijdragen krijgen het voordeel van de twijfel.")
+        application.decision_reason = next_steps.stored_quick_lane_reason()
         audit.record(user, "quick_lane_approved", application=application, old=m.SUBMITTED, new=m.APPROVED,
                      amount_cents=amount)
         notify_applicant(application, _("Uw startbijdrage is toegekend"),
                          _("Goed nieuws: u krijgt %(amount)s voor \"%(title)s\".", amount=money(amount),
-                           title=application.title), "grants.decision")
+                           title=application.title) + "\n\n" + _("Wat nu?") + "\n"
+                         + next_steps.mail_text(application, has_account=False), "grants.decision")
     else:
         notify_applicant(application, _("Wij hebben uw aanvraag ontvangen"),
                          _("Wij hebben uw aanvraag \"%(title)s\" ontvangen. U krijgt uiterlijk %(date)s antwoord.",

@@ -9,16 +9,17 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from webapp.accounts.models import User
+from webapp.accounts import services as accounts
+from webapp.accounts.models import Role, User
 from webapp.domain_errors import NotAllowed
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants.models import GrantApplication, GrantRound
-from webapp.grants.services import audit
+from webapp.grants.services import audit, next_steps
 from webapp.grants.services.budget import lock_both, release, reserve
 from webapp.grants.services.clock import utcnow
 from webapp.grants.services.errors import GrantError
-from webapp.grants.services.notify import notify_applicant
+from webapp.grants.services.notify import application_url, mail_person, notify_applicant
 from webapp.grants.services.permissions import can_decide
 from webapp.i18n import money
 
@@ -69,11 +70,27 @@ def decide(user: User, application: GrantApplication, decision: str, reason: str
             application.first_reason = reason
             audit.record(user, "approved_provisionally", application=application, old=old, new=m.PROVISIONAL,
                          amount_cents=amount, reason=reason)
+            _ask_second_staff(user, application)
             return application
         return _finish(user, application, m.APPROVED, reason, now)
     if old == m.PROVISIONAL:
         return _second_decision(user, grant_round, application, decision, reason, amount_cents, now)
     raise GrantError(_("Over deze aanvraag is al besloten."))
+
+
+def _ask_second_staff(first: User, application: GrantApplication) -> None:
+    """Four-eyes handover: the other staff of the gemeente who may decide get a mail."""
+    for grant in accounts.list_grants(application.round.gemeente_code):
+        person = grant.user
+        if (grant.role != Role.STAFF.value or person.id == first.id or person.deleted_at is not None
+                or not can_decide(person, application)):
+            continue
+        mail_person(person, _("Wacht op uw bevestiging: %(title)s", title=application.title),
+                    _("%(name)s keurde \"%(title)s\" voorlopig goed voor %(amount)s. Een tweede medewerker moet "
+                      "dit bevestigen of afwijzen.\n\nReden van %(name)s: %(reason)s",
+                      name=first.public_name, title=application.title, amount=money(application.granted_cents),
+                      reason=application.first_reason) + "\n\n" + application_url(application),
+                    "grants.confirm_needed")
 
 
 def _second_decision(user: User, grant_round: GrantRound, application: GrantApplication, decision: str,
@@ -112,7 +129,8 @@ def _finish(user: User, application: GrantApplication, status: str, reason: str,
     if status == m.APPROVED:
         notify_applicant(application, _("Uw startbijdrage is toegekend"),
                          _("U krijgt %(amount)s voor \"%(title)s\".\n\nToelichting: %(reason)s",
-                           amount=money(application.granted_cents), title=application.title, reason=reason),
+                           amount=money(application.granted_cents), title=application.title, reason=reason)
+                         + "\n\n" + _("Wat nu?") + "\n" + next_steps.mail_text(application, has_account=False),
                          "grants.decision")
     else:
         notify_applicant(application, _("Uw aanvraag is afgewezen"),

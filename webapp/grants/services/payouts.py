@@ -10,7 +10,7 @@ from webapp.accounts.models import User
 from webapp.domain_errors import NotAllowed
 from webapp.extensions import db
 from webapp.grants import models as m
-from webapp.grants.models import GrantApplication
+from webapp.grants.models import GrantApplication, GrantRound
 from webapp.grants.services import audit
 from webapp.grants.services.budget import lock_both
 from webapp.grants.services.errors import GrantError
@@ -48,15 +48,23 @@ def record_payout(user: User, application: GrantApplication, paid_on: date | Non
     grant_round, application = lock_both(application)
     if application.status != m.APPROVED:
         raise GrantError(_("Alleen een toegekende aanvraag kan worden uitbetaald."))
+    mark_paid(user, grant_round, application, paid_on, reference)
+    return application
+
+
+def mark_paid(user: User, grant_round: GrantRound, application: GrantApplication, paid_on: date,
+              reference: str) -> None:
+    """The one payout bookkeeping (round and application locked by the caller): the money held becomes paid.
+    Used by a single recorded payout and by a payment batch marked paid."""
+    old = application.status
     grant_round.paid_cents = grant_round.paid_cents + application.reserved_cents
     application.status = m.PAID
     application.paid_on = paid_on
     application.payment_reference = reference
     application.paid_by_id = user.id
     db.session.flush()
-    audit.record(user, "paid", application=application, old=m.APPROVED, new=m.PAID,
+    audit.record(user, "paid", application=application, old=old, new=m.PAID,
                  amount_cents=application.reserved_cents, reference=reference, paid_on=paid_on.isoformat())
-    return application
 
 
 def record_refund(user: User, application: GrantApplication, amount_cents: int | None, refunded_on: date | None,

@@ -13,8 +13,15 @@ from webapp.i18n import local_today
 QUEUE_FILTERS = ("open", "waiting", "provisional", "quick", "approved", "decided", "all")
 
 
-def queue(grant_round: GrantRound, status: str = "open", district_id: int | None = None) -> list[GrantApplication]:
-    """Sent applications of a round, oldest first."""
+def waits_for(application: GrantApplication, viewer_id: int | None) -> bool:
+    """A provisional approval by someone else: it waits for this staff member's confirmation."""
+    return (viewer_id is not None and application.status == m.PROVISIONAL
+            and application.first_approver_id != viewer_id)
+
+
+def queue(grant_round: GrantRound, status: str = "open", district_id: int | None = None,
+          viewer_id: int | None = None) -> list[GrantApplication]:
+    """Sent applications of a round, oldest first; those waiting for the viewer's confirmation on top."""
     stmt = select(GrantApplication).where(GrantApplication.round_id == grant_round.id,
                                           GrantApplication.status != m.DRAFT)
     if status == "open":  # to do: undecided, plus quick-lane approvals staff may still revoke
@@ -32,7 +39,8 @@ def queue(grant_round: GrantRound, status: str = "open", district_id: int | None
         stmt = stmt.where(GrantApplication.status.notin_(m.UNDECIDED_STATUSES))
     if district_id:
         stmt = stmt.where(GrantApplication.district_id == district_id)
-    return list(db.session.scalars(stmt.order_by(GrantApplication.submitted_at, GrantApplication.id)).unique())
+    items = list(db.session.scalars(stmt.order_by(GrantApplication.submitted_at, GrantApplication.id)).unique())
+    return sorted(items, key=lambda a: not waits_for(a, viewer_id))  # stable: the rest stays oldest first
 
 
 def days_left(application: GrantApplication, today: date | None = None) -> int | None:

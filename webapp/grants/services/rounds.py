@@ -19,7 +19,7 @@ from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants import priority, settings_changes
 from webapp.grants.models import GrantRound
-from webapp.grants.services import areas, audit
+from webapp.grants.services import areas, audit, bank
 from webapp.grants.services.budget import lock_round
 from webapp.grants.services.errors import BudgetExceeded, GrantError
 from webapp.grants.services.permissions import is_staff
@@ -27,7 +27,33 @@ from webapp.i18n import local_today, money
 
 ROUND_FIELDS = ("name", "criteria", "opens_on", "closes_on", "budget_cents", "max_amount_cents",
                 "four_eyes_cents", "answer_days", "quick_lane_cents", "own_contribution_percent",
-                "min_supporters", "ask_supporters", "district_id", "priority_buurten")
+                "min_supporters", "ask_supporters", "district_id", "priority_buurten", "debtor_name",
+                "debtor_iban", "debtor_bic")
+
+
+def _check_debtor(data: dict[str, Any], errors: dict[str, str]) -> None:
+    """The gemeente's own account (the debtor of the SEPA files): both or neither; the IBAN is checked and
+    kept compact, with its BIC. Not a money setting: the bank only accepts a file from the gemeente's own
+    account, so it changes at once (and is in the audit log)."""
+    if "debtor_iban" not in data and "debtor_name" not in data:
+        return
+    name = " ".join((data.get("debtor_name") or "").split())
+    data["debtor_name"] = name
+    if len(name) > 70:
+        errors["debtor_name"] = _("Dit is te lang: hoogstens %(n)s tekens.", n=70)
+    if not (data.get("debtor_iban") or "").strip():
+        data["debtor_iban"], data["debtor_bic"] = "", ""
+        if name:
+            errors["debtor_iban"] = _("Vul ook het rekeningnummer (IBAN) van de gemeente in.")
+        return
+    try:
+        checked = bank.check_iban(data["debtor_iban"])
+    except GrantError as exc:
+        errors["debtor_iban"] = exc.message
+        return
+    data["debtor_iban"], data["debtor_bic"] = checked.iban, checked.bic
+    if not name:
+        errors["debtor_name"] = _("Vul de naam van de rekening van de gemeente in.")
 
 
 def validate_round(data: dict[str, Any], gemeente_code: str, committed_cents: int = 0) -> dict[str, str]:
@@ -77,6 +103,7 @@ def validate_round(data: dict[str, Any], gemeente_code: str, committed_cents: in
         errors["own_contribution_percent"] = _("Kies een percentage van 0 tot 100.")
     if (data.get("min_supporters") or 0) < 0:
         errors["min_supporters"] = _("Vul 0 of meer in.")
+    _check_debtor(data, errors)
     district_id = data.get("district_id")
     if district_id:
         district = areas.district(district_id)
