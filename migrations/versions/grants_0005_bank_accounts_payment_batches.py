@@ -21,7 +21,7 @@ NEW_STATUSES = ("'draft', 'submitted', 'provisional', 'approved', 'rejected', 'w
 
 def upgrade():
     with op.batch_alter_table('grant_rounds', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('debtor_name', sa.String(length=70), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('debtor_name', sa.String(length=140), server_default='', nullable=False))
         batch_op.add_column(sa.Column('debtor_iban', sa.String(length=34), server_default='', nullable=False))
         batch_op.add_column(sa.Column('debtor_bic', sa.String(length=11), server_default='', nullable=False))
 
@@ -34,7 +34,7 @@ def upgrade():
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('iban', sa.String(length=34), nullable=True),
     sa.Column('bic', sa.String(length=11), nullable=True),
-    sa.Column('holder', sa.String(length=70), nullable=True),
+    sa.Column('holder', sa.String(length=140), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('needs_confirmation', sa.Boolean(), server_default='false', nullable=False),
     sa.Column('entered_by_id', sa.Integer(), nullable=False),
@@ -68,7 +68,7 @@ def upgrade():
     sa.Column('round_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=10), server_default='open', nullable=False),
     sa.Column('msg_id', sa.String(length=35), nullable=False),
-    sa.Column('debtor_name', sa.String(length=70), nullable=False),
+    sa.Column('debtor_name', sa.String(length=140), nullable=False),
     sa.Column('debtor_iban', sa.String(length=34), nullable=False),
     sa.Column('debtor_bic', sa.String(length=11), server_default='', nullable=False),
     sa.Column('execution_date', sa.Date(), nullable=False),

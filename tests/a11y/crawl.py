@@ -35,6 +35,7 @@ SKIP: dict[str, str] = {
     "core.healthz": "JSON health check for the load balancer, not a page",
     "core.service_worker": "the service worker script (tests/test_pwa.py)",
     "grants.report_image": "an uploaded image (report photo or receipts), not a page",
+    "grants.batch_file": "a SEPA XML file for the bank (tests/grants/test_batches.py), not a page",
 }
 
 # The kinds of user, in the order they are tried: a page is visited as the first kind that may open it.
@@ -204,6 +205,7 @@ RESOLVERS: dict[object, Callable[[World], object]] = {
     "activity_id": lambda w: w.activity,
     "round_id": lambda w: w.round,
     "application_id": lambda w: w.application,
+    "batch_id": lambda w: w._scalar("select min(id) from grant_payment_batches where gemeente_code = :g"),
     "report_id": lambda w: w.report,
     "suggestion_id": lambda w: w.suggestion,
     "join_request_id": lambda w: w.join_request,

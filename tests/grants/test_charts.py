@@ -7,9 +7,9 @@ def test_bars_scale_to_the_largest_request_and_rows_stack():
     rows = [Figures(label="Noord", requested_cents=40_000, granted_cents=10_000),
             Figures(label="Zuid", requested_cents=20_000, granted_cents=20_000)]
     chart = bar_chart(rows, "Titel", "Uitleg")
-    assert chart["title"] == "Titel" and chart["desc"] == "Uitleg" and chart["height"] == 20 + 2 * 44
+    assert chart["title"] == "Titel" and chart["desc"] == "Uitleg" and chart["height"] == 20 + 2 * 72
     assert [(b["label"], b["y"], b["requested_w"], b["granted_w"]) for b in chart["bars"]] == [
-        ("Noord", 10, 300.0, 75.0), ("Zuid", 54, 150.0, 150.0)]
+        ("Noord", 10, 500.0, 125.0), ("Zuid", 82, 250.0, 250.0)]
 
 
 def test_no_money_at_all_draws_empty_bars():

@@ -100,4 +100,4 @@ def test_dashboard_page_has_accessible_chart(client, login, owner, staff, grant_
     login(client, staff)
     html = client.get(f"/startbijdragen/regeling/{grant_round.id}/cijfers").get_data(as_text=True)
     assert 'role="img"' in html and 'aria-labelledby="chart-title chart-desc"' in html
-    assert "<title id=\"chart-title\">" in html and "<table>" in html and "100,00" in html
+    assert "<title id=\"chart-title\">" in html and "<table" in html and "100,00" in html

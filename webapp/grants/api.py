@@ -18,7 +18,7 @@ from webapp.grants.models import GrantApplication
 from webapp.transactions import commit_or_raise
 
 CSV_COLUMNS = ["round_id", "round", "initiative_id", "initiative", "purpose", "amount_cents", "amount_eur",
-               "date", "paid", "district"]
+               "date", "paid", "district"] + [f"round_{key}" for key in svc.FIGURE_KEYS]
 
 
 def _gemeente(code: str) -> Any:
@@ -36,8 +36,8 @@ def _public_document(code: str) -> dict:
         rounds.append({
             "id": r.id, "name": r.name, "opens_on": r.opens_on.isoformat(), "closes_on": r.closes_on.isoformat(),
             "area": svc.area_name(r), "max_amount_cents": r.max_amount_cents,
-            "budget_cents": item["totals"]["budget_cents"], "granted_cents": item["totals"]["granted_cents"],
-            "paid_cents": item["totals"]["paid_cents"], "remaining_cents": item["totals"]["remaining_cents"],
+            # The round's figures, one definition (services/budget.round_totals).
+            **{key: item["totals"][key] for key in svc.FIGURE_KEYS},
             "grants": [{"initiative_id": g["initiative_id"], "initiative": g["initiative"], "purpose": g["purpose"],
                         "amount_cents": g["amount_cents"], "date": g["date"].isoformat() if g["date"] else None,
                         "paid": g["paid"], "district": g["district"]} for g in item["grants"]],
@@ -63,7 +63,7 @@ def public_csv(code: str):
             writer.writerow([r["id"], spreadsheet_safe(r["name"]), g["initiative_id"],
                              spreadsheet_safe(g["initiative"]), spreadsheet_safe(g["purpose"]), cents,
                              f"{cents // 100}.{cents % 100:02d}", g["date"] or "", "yes" if g["paid"] else "no",
-                             spreadsheet_safe(g["district"])])
+                             spreadsheet_safe(g["district"])] + [r[key] for key in svc.FIGURE_KEYS])
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="startbijdragen-{code}.csv"',
         "Access-Control-Allow-Origin": "*"})
@@ -180,5 +180,7 @@ openapi.register({
             "closes_on": {"type": "string", "format": "date"}, "area": {"type": "string"},
             "max_amount_cents": {"type": "integer"}, "budget_cents": {"type": "integer"},
             "granted_cents": {"type": "integer"}, "paid_cents": {"type": "integer"},
+            "provisional_cents": {"type": "integer"}, "in_payment_cents": {"type": "integer"},
+            "refunded_cents": {"type": "integer"},
             "remaining_cents": {"type": "integer"}, "grants": {"type": "array", "items": _GRANT}}}}}},
 })

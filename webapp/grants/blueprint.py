@@ -78,6 +78,8 @@ def initiative_panel(initiative):
 
 
 bp.add_app_template_global(routes_common.short_status, "grants_status_text")
+bp.add_app_template_global(routes_common.number, "grants_number")
+bp.add_app_template_global(routes_common.percent, "grants_percent")
 
 from webapp.accounts.export import register_exporter  # noqa: E402
 from webapp.grants.services import export_for  # noqa: E402

@@ -6,8 +6,10 @@ from typing import Any
 
 from webapp.grants.services.budget import Figures
 
-BAR_WIDTH = 300   # px for the largest requested amount
-ROW_HEIGHT = 44   # px per row: two bars and a label
+# The label stands on its own line above its two bars, so it can be large on a narrow screen (grants.css
+# sets a bigger font in user units below 600 px) without running into the bars.
+BAR_WIDTH = 500   # units for the largest requested amount (viewBox 520 wide)
+ROW_HEIGHT = 72   # units per row: a label line and two bars
 
 
 def bar_chart(rows: Sequence[Figures], title: str, desc: str) -> dict[str, Any]:

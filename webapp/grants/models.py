@@ -90,7 +90,7 @@ class GrantRound(Model):
     # (insight's gap analysis); the application form says so for an initiative in one of them.
     priority_buurten: Mapped[list[str]] = mapped_column(ARRAY(String(10)), default=list, server_default="{}")
     # The gemeente's own account the startbijdragen are paid from (the debtor of the SEPA files).
-    debtor_name: Mapped[str] = mapped_column(String(70), default="", server_default="")
+    debtor_name: Mapped[str] = mapped_column(String(140), default="", server_default="")
     debtor_iban: Mapped[str] = mapped_column(String(34), default="", server_default="")
     debtor_bic: Mapped[str] = mapped_column(String(11), default="", server_default="")
 
@@ -342,7 +342,7 @@ class GrantBankAccount(Model):
                                                 index=True)
     iban: Mapped[str | None] = mapped_column(String(34))
     bic: Mapped[str | None] = mapped_column(String(11))
-    holder: Mapped[str | None] = mapped_column(String(70))
+    holder: Mapped[str | None] = mapped_column(String(140))  # SEPA: 70, checked by the service
     status: Mapped[str] = mapped_column(String(10))
     needs_confirmation: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -381,7 +381,7 @@ class GrantPaymentBatch(Model):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("grant_rounds.id"))  # None: all rounds
     status: Mapped[str] = mapped_column(String(10), default=BATCH_OPEN, server_default=BATCH_OPEN)
     msg_id: Mapped[str] = mapped_column(String(35))
-    debtor_name: Mapped[str] = mapped_column(String(70))
+    debtor_name: Mapped[str] = mapped_column(String(140))
     debtor_iban: Mapped[str] = mapped_column(String(34))
     debtor_bic: Mapped[str] = mapped_column(String(11), default="", server_default="")
     execution_date: Mapped[date] = mapped_column(Date)

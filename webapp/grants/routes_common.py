@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -62,6 +63,16 @@ MONEY_LABELS = {
     "budget_cents": _l("Totaal budget"), "max_amount_cents": _l("Hoogste bedrag per aanvraag"),
     "four_eyes_cents": _l("Twee medewerkers beslissen boven"), "quick_lane_cents": _l("Snelle route tot en met"),
 }
+
+
+def number(value: float | int) -> str:
+    """A number in the reader's language (3,5 in Dutch, 3.5 in English), at most one decimal."""
+    return str(format_decimal(round(value, 1), format="#,##0.#"))
+
+
+def percent(share: float) -> str:
+    """A share (0..1) as a whole percentage in the reader's language (Dutch: 67%)."""
+    return str(format_percent(share, format="#,##0%"))
 
 
 def action_label(action: str) -> str:

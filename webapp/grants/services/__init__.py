@@ -38,7 +38,7 @@ from webapp.grants.services.applications import (
 )
 from webapp.grants.services.areas import area_name, districts_of, gemeente, round_covers
 from webapp.grants.services.audit import audit_log
-from webapp.grants.services.budget import Figures, dashboard, lock_application, lock_round, round_totals
+from webapp.grants.services.budget import FIGURE_KEYS, Figures, dashboard, lock_application, lock_round, round_totals
 from webapp.grants.services.clock import local_today, utcnow
 from webapp.grants.services.decisions import decide, revoke
 from webapp.grants.services.errors import BudgetExceeded, GrantError
@@ -76,7 +76,7 @@ from webapp.grants.services.rounds import (
 
 __all__ = [
     "APPLICATION_FIELDS", "QUEUE_FILTERS", "ROUND_FIELDS", "ApplicationData", "BudgetExceeded", "Figures",
-    "bank", "batches",
+    "FIGURE_KEYS", "bank", "batches",
     "GrantError", "answer_question", "area_name", "ask_question", "audit_log", "can_apply", "can_decide",
     "can_view", "create_round", "dashboard", "days_left", "decide", "districts_of", "export_for", "gemeente",
     "gemeenten_with_rounds", "helper_gemeenten", "initiative_panel", "is_applicant_side", "is_helper",

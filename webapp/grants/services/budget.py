@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -62,13 +63,38 @@ def release(grant_round: GrantRound, application: GrantApplication) -> int:
     return cents
 
 
+FIGURE_KEYS = ("budget_cents", "provisional_cents", "granted_cents", "in_payment_cents", "paid_cents",
+               "refunded_cents", "remaining_cents")
+
+
 def round_totals(grant_round: GrantRound) -> dict[str, int]:
-    granted = db.session.scalar(select(func.coalesce(func.sum(
-        GrantApplication.granted_cents - GrantApplication.refunded_cents), 0)).where(
-        GrantApplication.round_id == grant_round.id, GrantApplication.status.in_(m.GRANTED_STATUSES)))
-    return {"budget_cents": grant_round.budget_cents, "granted_cents": int(granted or 0),
-            "paid_cents": grant_round.paid_cents, "committed_cents": grant_round.committed_cents,
-            "remaining_cents": grant_round.budget_cents - grant_round.committed_cents}
+    """The one definition of a round's money figures, shown alike on the staff home, the dashboard, the
+    public page, CSV and JSON:
+
+    - budget: the round's budget;
+    - provisional: held by provisional approvals (four eyes: waiting for the second staff member);
+    - granted: approved, in payment and paid, minus what came back (what initiatives keep or will get);
+    - in payment: in an open payment batch (SEPA file made, the bank has not paid yet);
+    - paid: paid out, minus what came back;
+    - refunded: what came back after payout;
+    - remaining: budget - provisional - granted (provisional money is taken until decided).
+    `committed_cents` (= provisional + granted) is the round row's own counter.
+    """
+    def total(expression: Any, *statuses: str) -> Any:
+        return func.coalesce(func.sum(expression).filter(GrantApplication.status.in_(statuses)), 0)
+
+    row = db.session.execute(select(
+        total(GrantApplication.reserved_cents, m.PROVISIONAL),
+        total(GrantApplication.reserved_cents, *m.GRANTED_STATUSES),
+        total(GrantApplication.reserved_cents, m.IN_PAYMENT),
+        total(GrantApplication.reserved_cents, m.PAID),
+        total(GrantApplication.refunded_cents, m.PAID),
+    ).where(GrantApplication.round_id == grant_round.id)).one()
+    provisional, granted, in_payment, paid, refunded = (int(v) for v in row)
+    return {"budget_cents": grant_round.budget_cents, "provisional_cents": provisional, "granted_cents": granted,
+            "in_payment_cents": in_payment, "paid_cents": paid, "refunded_cents": refunded,
+            "remaining_cents": grant_round.budget_cents - provisional - granted,
+            "committed_cents": grant_round.committed_cents}
 
 
 @dataclass

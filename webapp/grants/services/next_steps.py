@@ -15,7 +15,7 @@ REPORT_MONTHS = 3          # the report is due within three months after the pay
 
 
 def quick_lane_reason() -> str:
-    return _("Snelle route: kleine startbijdragen krijgen het voordeel van de twijfel.")
+    return str(_("Snelle route: kleine startbijdragen krijgen het voordeel van de twijfel."))
 
 
 def stored_quick_lane_reason() -> str:
