@@ -138,3 +138,32 @@ def test_payment_pages_hostile_input(client, login, staff, owner, grant_round, m
     assert client.get("/startbijdragen/beheer/GM0363/betalingen?regeling=abc").status_code == 200
     login(client, owner)
     assert client.get("/startbijdragen/beheer/GM0363/betalingen").status_code == 403
+
+
+def test_wrong_people_get_403_on_every_payment_action_and_nothing_changes(client, login, owner, resident, staff,
+                                                                          staff2, staff_utrecht, grant_round,
+                                                                          make_initiative, make_application):
+    from tests.grants.payment_helpers import with_debtor
+    from webapp.grants import services as svc
+
+    with_debtor(grant_round)
+    application = approved_grant(make_initiative, make_application, owner, staff, grant_round, iban=IBANS[0])
+    other = approved_grant(make_initiative, make_application, owner, staff, grant_round, iban=IBANS[2],
+                           title="Tweede")
+    svc.bank.save(owner, application, IBANS[1], "Nieuwe naam")
+    batch = svc.batches.create_batch(staff, "GM0363", [other.id], svc.local_today())
+    db.session.commit()
+    before = _count(m.GrantAuditEntry)
+    for person in (owner, resident, staff_utrecht):
+        login(client, person)
+        for url in (f"/startbijdragen/aanvraag/{application.id}/rekening/bevestigen",
+                    f"/startbijdragen/aanvraag/{application.id}/rekening/afwijzen",
+                    f"/startbijdragen/betaling/{batch.id}/betaald", f"/startbijdragen/betaling/{batch.id}/intrekken"):
+            assert client.post(url, data={"paid_on": svc.local_today().isoformat()}).status_code == 403, (person, url)
+        assert client.get(f"/startbijdragen/betaling/{batch.id}/bestand").status_code == 403
+        assert client.get(f"/startbijdragen/betaling/{batch.id}").status_code == 403
+    db.session.expire_all()
+    assert bank.account_of(application).iban == IBANS[0]
+    assert bank.account_of(application, m.BANK_PENDING).iban == IBANS[1]
+    assert db.session.get(m.GrantPaymentBatch, batch.id).status == m.BATCH_OPEN
+    assert _count(m.GrantAuditEntry) == before
