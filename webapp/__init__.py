@@ -10,7 +10,7 @@ from webapp.config import Config
 
 # Domain packages, in dependency order. Each has a `blueprint.py` with `bp` (and optionally
 # `api_bp`) and may have `cli.py` with `register(app)`.
-DOMAINS = ["areas", "accounts", "mail", "places", "stewardship", "initiatives", "grants", "insight"]
+DOMAINS = ["areas", "accounts", "mail", "places", "stewardship", "initiatives", "saved", "grants", "insight"]
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -60,6 +60,7 @@ DOMAIN_MODULES = {
     "places": ("models", "blueprint", "cli", "demo"),
     "stewardship": ("models", "blueprint", "demo"),
     "initiatives": ("models", "blueprint", "cli", "demo"),
+    "saved": ("models", "blueprint", "demo"),
     "grants": ("models", "blueprint", "cli", "demo"),
     "insight": ("models", "blueprint", "cli", "demo"),
 }

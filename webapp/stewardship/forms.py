@@ -142,8 +142,16 @@ class ReportForm(FlaskForm):
     category = RadioField(_l("Wat is het probleem?"),
                           choices=[SelectChoice(value, label) for value, label in REPORT_LABELS.items()],
                           validators=[InputRequired(_l("Kies wat voor probleem het is."))])
+    # Only for a barrier report: which attribute is wrong. Choices are the subject's reportable fields
+    # (set by the route); the service checks the value again.
+    attribute = SelectField(_l("Wat klopt er niet?"), choices=[], validate_choice=False,
+                            validators=[Optional(), Length(max=32)])
     text = TextAreaField(_l("Beschrijf het probleem"), validators=[
         InputRequired(_l("Beschrijf het probleem in een paar woorden.")), Length(max=2000)])
+
+    def set_attributes(self, fields: dict[str, str]) -> None:
+        self.attribute.choices = [SelectChoice("", _l("Iets anders of weet ik niet"))] + [
+            SelectChoice(key, label) for key, label in fields.items()]
 
 
 class LeaveForm(FlaskForm):

@@ -141,9 +141,14 @@ class Report(_SubjectRefMixin, Model):
     category: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="", server_default="")
     answer: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A barrier report names the field it says is wrong (e.g. "step_free_entrance"); NULL otherwise.
+    # While open, that field is flagged "gemeld: mogelijk niet juist" (webapp/places/barriers.py).
+    attribute: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index("ix_reports_subject", "subject_type", "subject_id", "status"),
+        Index("ix_reports_open_barriers", "subject_type", "attribute", "subject_id",
+              postgresql_where=sa_text("status = 'open' AND category = 'access_barrier'")),
         CheckConstraint("category IN ('access_barrier', 'building_safety', 'people_safety', 'wrong_info', "
                         "'inappropriate')", name="category_known"),
     )

@@ -309,10 +309,12 @@ def report(subject_type: str, subject_id: int):
     if services.is_closed(subject):
         return _refuse_closed(subject)
     form = ReportForm()
+    form.set_attributes(services.reportable_fields(subject))
 
     def render(general_error: str | None = None, status: int = 200):
         return render_template("stewardship/report.html", form=form, subject=subject, general_error=general_error,
-                               title=services.subject_title(subject), subject_url=subject_url), status
+                               title=services.subject_title(subject), subject_url=subject_url,
+                               with_attribute=len(form.attribute.choices) > 1), status
 
     def after(_row: Any) -> str:
         if services.can_view(current_user, subject):
@@ -321,7 +323,7 @@ def report(subject_type: str, subject_id: int):
 
     if form.validate_on_submit():
         return commit_or_show(lambda: services.report(current_user, subject, form.category.data or "",
-                                                      form.text.data or ""),
+                                                      form.text.data or "", form.attribute.data or None),
                               then=after,
                               success=_("Dank u wel voor uw melding. U krijgt bericht als er een antwoord is."),
                               show_again=lambda exc: render(exc.message, 400))

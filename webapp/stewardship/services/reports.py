@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from webapp.domain_errors import Invalid
 from webapp.extensions import db
 from webapp.stewardship.models import REPORT_CATEGORIES, Report
+from webapp.stewardship.services import barriers
 from webapp.stewardship.services.base import (
     _,
     active_owners,
@@ -42,9 +43,11 @@ def too_long(text: str) -> None:
         raise Invalid(_("Dit is te lang: hoogstens %(n)s tekens.", n=MAX_REASON))
 
 
-def report(user: Any, subject: Any, category: str, text: str) -> Report:
+def report(user: Any, subject: Any, category: str, text: str, attribute: str | None = None) -> Report:
     """Anyone logged in reports a problem. Three different residents reporting 'inappropriate'
-    hide the subject at once, until a moderator decides."""
+    hide the subject at once, until a moderator decides. A barrier report may name the attribute it
+    concerns (one of `barriers.reportable_fields`): it is flagged at once, until an owner confirms or
+    corrects it (services/barriers.py)."""
     require_login(user)
     require(can_view(user, subject))
     require_not_closed(subject)
@@ -55,12 +58,18 @@ def report(user: Any, subject: Any, category: str, text: str) -> Report:
         raise Invalid(_("Beschrijf het probleem in een paar woorden."))
     if len(text) > MAX_REPORT:
         raise Invalid(_("Schrijf het korter (hoogstens 2000 tekens)."))
+    attribute = (attribute or "").strip() or None
+    if attribute is not None:
+        if category != barriers.BARRIER:
+            attribute = None   # only a barrier report concerns one attribute
+        elif attribute not in barriers.reportable_fields(subject):
+            raise Invalid(_("Kies wat er niet klopt."))
     if category == "inappropriate":
         # Count reporters under the subject's row lock: two simultaneous reports otherwise each see the
         # other's row missing, and the third reporter never hides the subject.
         db.session.refresh(subject, with_for_update=True)
     row = Report(subject_type=subject_type(subject), subject_id=subject.id, user_id=user.id,
-                 category=category, text=text)
+                 category=category, text=text, attribute=attribute)
     db.session.add(row)
     db.session.flush()
     log.info("report %s (%s) on %s %s by user %s", row.id, category, subject_type(subject), subject.id, user.id)
@@ -69,6 +78,13 @@ def report(user: Any, subject: Any, category: str, text: str) -> Report:
         notify(moderators_of_subject(subject), _("Melding over veiligheid: %(name)s", name=title),
                _("Er is een melding over de veiligheid van mensen bij %(name)s. Bekijk die in de moderatie.",
                  name=title), "stewardship.report_people", link=moderation_path())
+    elif attribute is not None:
+        label = barriers.reportable_fields(subject)[attribute]
+        notify(handlers_of(subject), _("Melding over toegankelijkheid: %(name)s", name=title),
+               _("Iemand meldt dat '%(label)s' bij %(name)s mogelijk niet meer klopt:\n\n%(text)s\n\n"
+                 "Bewoners zien nu 'gemeld: mogelijk niet juist'. Klopt het toch? Bevestig de gegevens op de "
+                 "beheerpagina. Klopt het niet? Pas het aan.", label=label, name=title, text=text),
+               "stewardship.report_barrier", link=manage_path(subject))
     else:
         notify(handlers_of(subject), _("Nieuwe melding: %(name)s", name=title),
                _("Iemand meldt een probleem bij %(name)s. Bekijk de melding op de beheerpagina.",

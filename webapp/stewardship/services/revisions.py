@@ -15,6 +15,7 @@ from webapp.domain_errors import Conflict, Invalid
 from webapp.extensions import db
 from webapp.i18n import local_today
 from webapp.stewardship import registry, signals
+from webapp.stewardship.services import barriers
 from webapp.stewardship.models import Revision
 from webapp.stewardship.registry import SubjectType
 from webapp.stewardship.services.base import _, require, subject_type
@@ -49,9 +50,25 @@ def record_revision(subject: Any, user: Any, changes: dict[str, Any], kind: str 
     revision = Revision(subject_type=type_name, subject_id=subject.id,
                         user_id=user.id if user else None, kind=kind, changes=changes, note=note)
     db.session.add(revision)
-    signals.revision_recorded.send(type_name, subject=subject, revision=revision,
-                                   actor=actor if actor is not None else user)
+    acting = actor if actor is not None else user
+    _resolve_barriers(subject, acting, changes, kind)
+    signals.revision_recorded.send(type_name, subject=subject, revision=revision, actor=acting)
     return revision
+
+
+def _resolve_barriers(subject: Any, acting: Any, changes: dict[str, Any], kind: str) -> None:
+    """A co-owner or moderator who confirms the attributes, or changes a reported one, clears its
+    barrier flag (services/barriers.py)."""
+    if acting is None:
+        return
+    if kind == "confirm":
+        fields = None
+    else:
+        fields = set(changes) & set(barriers.reportable_fields(subject))
+        if not fields:
+            return
+    if can_edit(acting, subject):
+        barriers.resolve(subject, acting, fields, confirmed=kind == "confirm")
 
 
 def history(subject: Any) -> list[Revision]:

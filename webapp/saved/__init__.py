@@ -1,0 +1,1 @@
+"""Bewaard: a logged-in resident keeps places and initiatives ("Mijn plekken" > Bewaard), also offline."""
