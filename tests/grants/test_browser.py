@@ -92,7 +92,8 @@ def test_grant_flow_on_a_phone(new_page, browser_login, assert_accessible, make_
     second = new_page(viewport=PHONE)
     browser_login(second, staff2)
     second.goto(application_url)
-    second.get_by_label("Toekennen").check()
+    expect(second.get_by_text("Wacht op uw bevestiging")).to_be_visible()  # four-eyes handover
+    second.get_by_label("Bevestigen", exact=True).check()
     second.get_by_label("Reden (de aanvrager leest dit)").fill("Bevestigd.")
     second.get_by_role("button", name="Besluit opslaan").click()
     expect(second.get_by_role("heading", name=re.compile("Toegekend"))).to_be_visible()
@@ -116,6 +117,7 @@ def test_grant_flow_on_a_phone(new_page, browser_login, assert_accessible, make_
     applicant.get_by_label("Eén foto (mag, hoeft niet)").set_input_files(str(photo))
     applicant.get_by_role("button", name="Verslag versturen").click()
     expect(applicant.get_by_text("Dank u wel voor uw verslag!")).to_be_visible()
+    applicant.locator("img.grant-photo").scroll_into_view_if_needed()  # lazy: loads when near the viewport
     expect(applicant.locator("img.grant-photo")).to_be_visible()
     assert_accessible(applicant)
 

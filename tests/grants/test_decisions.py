@@ -160,7 +160,8 @@ def test_payout_bookkeeping(owner, staff, grant_round, initiative, make_applicat
     assert grant_round.paid_cents == 20_000 and grant_round.committed_cents == 20_000
     assert svc.round_totals(grant_round) == {"budget_cents": 4_000_000, "granted_cents": 20_000,
                                              "paid_cents": 20_000, "committed_cents": 20_000,
-                                             "remaining_cents": 3_980_000}
+                                             "remaining_cents": 3_980_000, "provisional_cents": 0,
+                                             "in_payment_cents": 0, "refunded_cents": 0}
     with pytest.raises(svc.GrantError):
         svc.revoke(staff, application, "Te laat.")
     with pytest.raises(svc.GrantError):

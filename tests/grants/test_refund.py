@@ -26,7 +26,8 @@ def test_refund_returns_money_to_the_round(staff, grant_round, paid):
     assert paid.status == m.PAID and paid.refunded_cents == 12_550 and paid.net_granted_cents == 17_450
     assert svc.round_totals(grant_round) == {"budget_cents": 4_000_000, "granted_cents": 17_450,
                                              "paid_cents": 17_450, "committed_cents": 17_450,
-                                             "remaining_cents": 4_000_000 - 17_450}
+                                             "remaining_cents": 4_000_000 - 17_450, "provisional_cents": 0,
+                                             "in_payment_cents": 0, "refunded_cents": 12_550}
     assert audit_actions(paid)[-1] == "refunded"
     public = svc.public_overview("GM0363")
     amounts = [g["amount_cents"] for r in public for g in r["grants"]]
