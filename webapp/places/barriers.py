@@ -17,14 +17,18 @@ For search (SQLAlchemy, one correlated EXISTS on the partial index `ix_reports_o
     conditions.append(barriers.not_flagged(key))
 
 `flagged(key)` is the opposite condition. Both correlate with `places.id` of the enclosing query.
+`reported_attributes_sql()` is the GeoJSON field `reported_attributes` (a sorted JSON array of keys) for a
+feature built in SQL (search.py `_geojson_columns`: add `"reported_attributes": barriers.reported_attributes_sql()`).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, func, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from webapp.extensions import db
 from webapp.places.models import Place
@@ -51,6 +55,29 @@ def flagged(key: str) -> ColumnElement[bool]:
 def not_flagged(key: str) -> ColumnElement[bool]:
     """SQL: no open barrier report about `key`: use it next to every `key = 'yes'` filter."""
     return ~flagged(key)
+
+
+def reported_attributes_sql() -> Any:
+    """SQL: the flagged keys of the place in the enclosing query as a sorted JSON array ([] when none)."""
+    k = literal_column("k")
+    keys = (select(func.coalesce(func.json_agg(aggregate_order_by(k, k)), func.json_build_array()))
+            .select_from(select(Report.attribute.label("k")).distinct()
+                         .where(*_open_barrier(), Report.subject_id == Place.id).subquery()))
+    return keys.scalar_subquery()
+
+
+def all_flags() -> dict[int, set[str]]:
+    """{place id: flagged keys} of every place with an open barrier report: one small query, kept for the
+    rest of the request (lists of many places serialize without a query per place)."""
+    cached = g.get("_barrier_flags") if has_request_context() else None
+    if cached is not None:
+        return cached
+    result: dict[int, set[str]] = {}
+    for place_id, key in db.session.execute(select(Report.subject_id, Report.attribute).where(*_open_barrier())):
+        result.setdefault(place_id, set()).add(key)
+    if has_request_context():
+        g._barrier_flags = result
+    return result
 
 
 def flags_of(place_ids: Iterable[int]) -> dict[int, set[str]]:

@@ -13,7 +13,7 @@ from geoalchemy2.shape import to_shape
 from shapely import wkt as shapely_wkt
 
 from webapp.csv_safety import spreadsheet_safe
-from webapp.places import hours
+from webapp.places import barriers, hours
 from webapp.places.attributes import ATTRIBUTE_KEYS, ATTRIBUTES_BY_KEY
 from webapp.places.models import Place
 from webapp.urls import absolute_url
@@ -54,6 +54,10 @@ def visible_attributes(place: Place) -> dict[str, str]:
     return values
 
 
+def reported_attributes(place: Place) -> list[str]:
+    return sorted(barriers.all_flags().get(place.id, set()))
+
+
 def place_url(place_id: int | str) -> str:
     """The public URL of a place page, on PUBLIC_URL (never the request's Host). Built once per request,
     then string work: it is called per row."""
@@ -85,6 +89,8 @@ def properties(place: Place, distance: float | None = None, open_state: str | No
         "safe_space_for": list(place.safe_space_for or []),
         "attributes": visible_attributes(place),
         "attribute_meta": place.attribute_meta or {},
+        # Attributes with an open barrier report: "gemeld: mogelijk niet juist" (webapp/places/barriers.py).
+        "reported_attributes": reported_attributes(place),
         "osm_id": place.osm_id,
         "updated_at": timestamp(place.updated_at),
         "url": place_url(place.id),
@@ -119,7 +125,12 @@ def feature_collection(features: list[dict], **extra) -> dict[str, Any]:
 # has no field for goes into `properties.tags` (the standard's place for a source's own fields, string
 # values), under the OpenStreetMap keys of webapp/places/osm.py: each known attribute (yes / limited / no),
 # `opening_hours`, `fee`, `language:<code>`. The distance from a search centre is not a fact of the place:
-# it is left out of this format (the GeoJSON output has `distance_m`).
+# it is left out of this format (the GeoJSON output has `distance_m`). An attribute with an open barrier
+# report ("gemeld: mogelijk niet juist", webapp/places/barriers.py) adds the tag
+# `buurtplek:reported:<osm key>` = "possibly_wrong" (tags are the schema's place for a source's own facts).
+
+REPORTED_TAG_PREFIX = "buurtplek:reported:"
+REPORTED_TAG_VALUE = "possibly_wrong"
 
 OSM_OBJECT_URL = "https://www.openstreetmap.org/"
 _COST_TO_FEE = {"free": "no", "contribution": "donation", "paid": "yes"}   # as osm.COST_TAGS
@@ -166,6 +177,9 @@ def a11yjson_tags(place: Place) -> dict[str, str]:
         tags["fee"] = _COST_TO_FEE[place.cost]
     for code in place.languages or []:
         tags[f"language:{code}"] = "yes"
+    for key in reported_attributes(place):
+        osm = ATTRIBUTES_BY_KEY[key].osm if key in ATTRIBUTES_BY_KEY else None
+        tags[f"{REPORTED_TAG_PREFIX}{osm or key}"] = REPORTED_TAG_VALUE
     if place.website and not _absolute_url(place.website):
         tags["website"] = place.website      # not a full URL: kept as text, not as placeWebsiteUrl
     if place.email and not _email(place.email):

@@ -5,8 +5,11 @@
    - Pages (navigations): network first; a good answer is kept (the last MAX_PAGES pages, e.g. the
      last search results); without network the kept copy is shown with an "offline" note, else /offline.
    - GET /api/...: network first, falling back to the last answer kept.
-   - Pages marked `Cache-Control: private` or `no-store` (signed-in pages) are never kept, and logging
-     out empties the kept pages, so a shared phone does not keep someone's personal pages. */
+   - Pages marked `Cache-Control: private` or `no-store` (signed-in pages) are not kept among the recent
+     pages, and logging out empties the kept pages, so a shared phone does not keep someone's personal pages.
+   - Saved places ("Bewaard", webapp/static/js/saved.js sends {type: "keep-saved", urls}): kept in their
+     own cache in this browser, also when `private` (never when `no-store`), and refreshed whenever they are
+     opened online; shown offline like any kept page. Emptied at logout and on "forget-pages". */
 "use strict";
 
 const CONFIG = Object.assign(
@@ -17,6 +20,8 @@ const SHELL = "buurtplek-shell-" + CONFIG.version;
 const STATIC = "buurtplek-static";
 const PAGES = "buurtplek-pages";
 const API = "buurtplek-api";
+const SAVED = "buurtplek-saved";
+const MAX_SAVED = 100;
 
 self.addEventListener("install", (event) => {
   // Without cookies: the kept offline page must not show whoever happened to be signed in.
@@ -36,7 +41,9 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "forget-pages") {
-    event.waitUntil(Promise.all([caches.delete(PAGES), caches.delete(API)]));
+    event.waitUntil(forgetAll());
+  } else if (event.data && event.data.type === "keep-saved" && Array.isArray(event.data.urls)) {
+    event.waitUntil(keepSaved(event.data.urls));
   }
 });
 
@@ -47,7 +54,7 @@ self.addEventListener("fetch", (event) => {
     return; // map tiles and anything else from elsewhere: not ours to keep
   }
   if (request.method === "POST" && url.pathname === CONFIG.logout) {
-    event.waitUntil(Promise.all([caches.delete(PAGES), caches.delete(API)]));
+    event.waitUntil(forgetAll());
     return;
   }
   if (request.method !== "GET" || url.pathname === "/sw.js") {
@@ -61,6 +68,33 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request, PAGES, CONFIG.maxPages, true));
   }
 });
+
+function forgetAll() {
+  return Promise.all([caches.delete(PAGES), caches.delete(API), caches.delete(SAVED)]);
+}
+
+async function keepSaved(urls) {
+  for (const path of urls.slice(0, MAX_SAVED)) {
+    const url = new URL(path, self.location.origin);
+    if (url.origin !== self.location.origin) {
+      continue;
+    }
+    try {
+      const response = await fetch(new Request(url.href, { credentials: "same-origin" }));
+      if (savedKeepable(response)) {
+        await keep(SAVED, new Request(url.href), response, MAX_SAVED, true);
+      }
+    } catch (error) {
+      // offline now: the copy kept earlier stays
+    }
+  }
+}
+
+function savedKeepable(response) {
+  const control = (response.headers.get("Cache-Control") || "").toLowerCase();
+  const type = response.headers.get("Content-Type") || "";
+  return response.ok && response.type === "basic" && !control.includes("no-store") && type.startsWith("text/html");
+}
 
 async function cacheFirst(request) {
   const cached = await caches.match(request, { ignoreVary: true });
@@ -90,10 +124,19 @@ async function networkFirst(request, cacheName, max, isPage) {
         await keep(cacheName, request, response.clone(), max, isPage);
       }
     }
+    if (isPage && savedKeepable(response)) {
+      const saved = await caches.open(SAVED);
+      if (await saved.match(request, { ignoreVary: true })) {
+        await keep(SAVED, request, response.clone(), MAX_SAVED, true);  // a saved page: keep the newest copy
+      }
+    }
     return response;
   } catch (error) {
     const cache = await caches.open(cacheName);
-    const cached = await cache.match(request, { ignoreVary: true });
+    let cached = await cache.match(request, { ignoreVary: true });
+    if (!cached && isPage) {
+      cached = await (await caches.open(SAVED)).match(request, { ignoreVary: true });
+    }
     if (cached) {
       return isPage ? markOffline(cached) : cached;
     }
