@@ -88,6 +88,8 @@ NOT_FREE_TEXT: dict[str, str] = {
     "join_requests.subject_type": "place or initiative",
     "ownership_history.subject_type": "place or initiative",
     "reports.category": "a choice from a fixed list",
+    "reports.attribute": "a field name from the subject type's fixed list",
+    "saved_items.subject_type": "place or initiative",
     "reports.status": "a state set by the app",
     "reports.subject_type": "place or initiative",
     "revisions.kind": "set by the app",
