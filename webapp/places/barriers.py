@@ -59,7 +59,7 @@ def not_flagged(key: str) -> ColumnElement[bool]:
 
 def reported_attributes_sql() -> Any:
     """SQL: the flagged keys of the place in the enclosing query as a sorted JSON array ([] when none)."""
-    k = literal_column("k")
+    k: Any = literal_column("k")
     keys = (select(func.coalesce(func.json_agg(aggregate_order_by(k, k)), func.json_build_array()))
             .select_from(select(Report.attribute.label("k")).distinct()
                          .where(*_open_barrier(), Report.subject_id == Place.id).subquery()))
@@ -74,7 +74,7 @@ def all_flags() -> dict[int, set[str]]:
         return cached
     result: dict[int, set[str]] = {}
     for place_id, key in db.session.execute(select(Report.subject_id, Report.attribute).where(*_open_barrier())):
-        result.setdefault(place_id, set()).add(key)
+        result.setdefault(place_id, set()).add(str(key))
     if has_request_context():
         g._barrier_flags = result
     return result
@@ -89,7 +89,7 @@ def flags_of(place_ids: Iterable[int]) -> dict[int, set[str]]:
     rows = db.session.execute(select(Report.subject_id, Report.attribute)
                               .where(*_open_barrier(), Report.subject_id.in_(ids)))
     for place_id, key in rows:
-        result.setdefault(place_id, set()).add(key)
+        result.setdefault(place_id, set()).add(str(key))
     return result
 
 

@@ -8,7 +8,8 @@ One module per concern:
 - `permissions`: can_view, can_edit, can_manage, can_moderate (and "closed: no more joining");
 - `revisions`: record, history, edit with optimistic locking (EditConflict), revert, confirm;
 - `owners`: join requests, leaving, moderators adding and removing co-owners;
-- `suggestions`, `reports`, `barriers` (a barrier report flags one attribute until confirmed or corrected) (when a subject is hidden after reports: HIDE_AFTER_REPORTERS);
+- `suggestions`, `reports` (when a subject is hidden after reports: HIDE_AFTER_REPORTERS);
+- `barriers`: a barrier report flags one attribute until it is confirmed or corrected;
 - `queue`: the moderation queue, "Mijn plekken", the subject panel; `notify`: who gets which mail;
 - `values`: column values as plain JSON for the revision log.
 
@@ -16,6 +17,7 @@ The names below are what the rest of the application imports from `webapp.stewar
 """
 from __future__ import annotations
 
+from webapp.stewardship.services.barriers import flagged_fields, reportable_fields
 from webapp.stewardship.services.base import (
                                               active_owners,
                                               add_owner,
@@ -28,7 +30,6 @@ from webapp.stewardship.services.base import (
                                               subject_title,
                                               subject_type,
 )
-from webapp.stewardship.services.barriers import flagged_fields, reportable_fields
 from webapp.stewardship.services.notify import handlers_of, moderators_of, notify
 from webapp.stewardship.services.owners import (
                                               decide_join,
@@ -68,7 +69,8 @@ from webapp.stewardship.services.values import lon_lat, make_point, point_text
 __all__ = [
     "HIDE_AFTER_REPORTERS", "MAX_REASON", "EditConflict",
     "active_owners", "add_owner", "apply_edit", "can_edit", "can_manage", "can_moderate", "can_view",
-    "close_report", "confirm_attributes", "flagged_fields", "reportable_fields", "decide_hidden", "decide_join", "decide_suggestion", "edit_subject",
+    "close_report", "confirm_attributes", "flagged_fields", "reportable_fields",
+    "decide_hidden", "decide_join", "decide_suggestion", "edit_subject",
     "get_subject", "handlers_of", "history", "is_closed", "is_moderator_anywhere", "is_owner", "is_public",
     "join_requests", "leave", "lon_lat", "make_point", "moderation_queue", "moderator_add_owner",
     "moderator_remove_owner", "moderators_of", "my_places", "notify", "open_join_request",

@@ -15,9 +15,9 @@ from webapp.domain_errors import Conflict, Invalid
 from webapp.extensions import db
 from webapp.i18n import local_today
 from webapp.stewardship import registry, signals
-from webapp.stewardship.services import barriers
 from webapp.stewardship.models import Revision
 from webapp.stewardship.registry import SubjectType
+from webapp.stewardship.services import barriers
 from webapp.stewardship.services.base import _, require, subject_type
 from webapp.stewardship.services.permissions import can_edit, can_moderate
 from webapp.stewardship.services.values import plain, restorable
