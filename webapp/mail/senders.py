@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -35,8 +36,12 @@ def build_message(mail: OutboxMail, sender_address: str) -> EmailMessage:
     return message
 
 
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 class LogSender:
-    """Development: write the whole mail to the log instead of sending it."""
+    """Development: write the whole mail to the log instead of sending it (`make run` shows it in the
+    terminal; /dev/outbox lists it too)."""
 
     def __init__(self, sender_address: str):
         self.sender_address = sender_address
@@ -49,9 +54,14 @@ class LogSender:
 
 
 class SmtpSender:
-    """SMTP_URL: smtp://user:pass@host:587 (STARTTLS, required) or smtps://user:pass@host:465 (TLS)."""
+    """SMTP_URL: smtp://user:pass@host:587 (STARTTLS, required) or smtps://user:pass@host:465 (TLS).
 
-    def __init__(self, url: str, sender_address: str, timeout: float = 30):
+    A plain local relay (smtp://localhost:25, no credentials, a server without STARTTLS) is used only when
+    `allow_plain_local` is set (SMTP_ALLOW_PLAIN_LOCAL=1), and never for another host or with a password.
+    """
+
+    def __init__(self, url: str, sender_address: str, timeout: float = 30, *,
+                 allow_plain_local: bool = False, ssl_context: ssl.SSLContext | None = None):
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ValueError("SMTP_URL must look like smtp://user:password@host:587")
@@ -62,17 +72,23 @@ class SmtpSender:
         self.password = unquote(parts.password) if parts.password else None
         self.sender_address = sender_address
         self.timeout = timeout
+        self.ssl_context = ssl_context
+        self.plain_allowed = (allow_plain_local and not self.implicit_tls and self.host.lower() in LOCAL_HOSTS
+                              and not self.username and not self.password)
         self._connection: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        context = self.ssl_context or ssl.create_default_context()
         if self.implicit_tls:
             connection: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
         else:
             connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             connection.ehlo()
-            connection.starttls(context=context)  # raises when the server offers no STARTTLS
-            connection.ehlo()
+            if self.plain_allowed and not connection.has_extn("starttls"):
+                log.info("SMTP: plain local relay %s:%s (SMTP_ALLOW_PLAIN_LOCAL)", self.host, self.port)
+            else:
+                connection.starttls(context=context)  # raises when the server offers no STARTTLS
+                connection.ehlo()
         if self.username:
             connection.login(self.username, self.password or "")
         return connection
@@ -99,5 +115,7 @@ def make_sender(config: Mapping[str, Any]) -> Sender:
     if backend == "log":
         return LogSender(sender_address)
     if backend == "smtp":
-        return SmtpSender(config.get("SMTP_URL", ""), sender_address)
+        allow_plain = config.get("SMTP_ALLOW_PLAIN_LOCAL", os.environ.get("SMTP_ALLOW_PLAIN_LOCAL", ""))
+        return SmtpSender(config.get("SMTP_URL", ""), sender_address,
+                          allow_plain_local=str(allow_plain).lower() in ("1", "true", "yes", "on"))
     raise ValueError(f"unknown MAIL_BACKEND {backend!r}: use 'log' or 'smtp'")
