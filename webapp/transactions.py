@@ -1,7 +1,7 @@
 """The one transaction path of a route that changes something.
 
     return commit_or_show(lambda: services.do_it(current_user, thing, form.data),
-                          success=_("Opgeslagen."), then=url_for("domain.page", thing_id=thing.id),
+                          success=saved_message, then=url_for("domain.page", thing_id=thing.id),
                           show_again=lambda exc: render_form(form, exc, status=400))
 
 The action runs; when it raises nothing, the session is committed, the success message flashed and
