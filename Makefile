@@ -59,6 +59,8 @@ db: venv translations
 	@DATABASE_URL="$(DB_URL)" MIGRATION_DATABASE_URL="$(OWNER_URL)" $(FLASK) db upgrade heads
 	@DATABASE_URL="$(OWNER_URL)" $(FLASK) areas load data/gemeenten-2023.geojson
 	@DATABASE_URL="$(OWNER_URL)" $(FLASK) areas load-districts data/amsterdam-stadsdelen.geojson --gemeente GM0363
+	@DATABASE_URL="$(OWNER_URL)" $(FLASK) areas load-postcodes data/nl-pc4-geonames.csv
+	@DATABASE_URL="$(OWNER_URL)" $(FLASK) areas load-places data/nl-woonplaatsen-geonames.csv
 	@DATABASE_URL="$(OWNER_URL)" $(FLASK) insight load-buurten data/utrecht-buurten.geojson --gemeente GM0344
 
 demo: db

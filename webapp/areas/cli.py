@@ -47,3 +47,29 @@ def load_districts(file: Path, gemeente_code: str, code_field: str, name_field: 
 
 def register(app: Flask) -> None:
     app.cli.add_command(areas_cli)
+
+
+@areas_cli.command("load-postcodes")
+@click.argument("file", type=click.Path(path_type=Path))
+def load_postcodes(file: Path) -> None:
+    """Load the 4-digit postcodes (GeoNames CSV) idempotently."""
+    from webapp.areas import names
+
+    try:
+        report = names.load_postcodes(file)
+    except services.LoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_report("postcodes", report)
+
+
+@areas_cli.command("load-places")
+@click.argument("file", type=click.Path(path_type=Path))
+def load_places(file: Path) -> None:
+    """Load woonplaatsen with alternate names (GeoNames CSV) and the gemeente names, idempotently."""
+    from webapp.areas import names
+
+    try:
+        report = names.load_place_names(file)
+    except services.LoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_report("place names", report)
