@@ -51,8 +51,8 @@ def record_revision(subject: Any, user: Any, changes: dict[str, Any], kind: str 
                         user_id=user.id if user else None, kind=kind, changes=changes, note=note)
     db.session.add(revision)
     acting = actor if actor is not None else user
-    _resolve_barriers(subject, acting, changes, kind)
     signals.revision_recorded.send(type_name, subject=subject, revision=revision, actor=acting)
+    _resolve_barriers(subject, acting, changes, kind)
     return revision
 
 
