@@ -11,9 +11,14 @@ OWNER_URL = $$(scripts/pg.sh owner-url)
 
 .PHONY: run test setup system venv venv-dev db stop demo lint translations
 
+# The try-it-out command: BUURTPLEK_DEV=1 (a banner on every page, /dev/outbox lists every mail) and the
+# outbox sender runs beside gunicorn, so every mail the app writes is printed here within seconds.
+# Production runs gunicorn without BUURTPLEK_DEV and `flask outbox send` from cron (docs/deploy.md).
 run: setup demo
-	DATABASE_URL="$(DB_URL)" $(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 \
-	  --access-logfile - "webapp:create_app()"
+	@export BUURTPLEK_DEV=1 MAIL_BACKEND=log DATABASE_URL="$(DB_URL)"; \
+	  $(FLASK) outbox send --loop & sender=$$!; \
+	  trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 --access-logfile - "webapp:create_app()"
 
 test: setup venv-dev lint
 	DATABASE_URL="$(DB_URL)" MIGRATION_DATABASE_URL="$(OWNER_URL)" $(PY) -m pytest $(PYTEST_ARGS)

@@ -34,3 +34,13 @@ def nav_items() -> list[dict]:
         url = url_for(item.endpoint)
         items.append({"url": url, "label": item.label, "active": request.path == url})
     return items
+
+
+def _defaults() -> None:
+    """Items that belong to no single domain's list: starting an initiative sits beside proposing a place."""
+    from flask_babel import lazy_gettext as _l
+
+    add("initiatives.create", _l("Initiatief starten"), order=35)
+
+
+_defaults()
