@@ -44,3 +44,15 @@ def test_the_place_page_shows_the_summary(client, make_place):
     place = make_place(wheelchair="yes", toilets="yes", toilets_wheelchair="unknown")
     page = client.get(f"/plekken/{place.id}").text
     assert "access-yes" in page and "Rolstoeltoilet" in page and "access-unknown" in page
+
+
+def test_the_macro_renders_from_a_search_rows_values(app):
+    from flask import render_template_string
+
+    source = '{% from "places/_access.html" import access_box %}{{ access_box(row, flags) }}'
+    with app.test_request_context():
+        html = render_template_string(source, row={"wheelchair": "unknown", "toilets": "no"},
+                                      flags={"wheelchair"})
+    assert "access-unknown" in html and "onbekend" in html
+    assert "geen toilet" in html and "access-no" in html
+    assert "Toegankelijk met rolstoel" in html and "gemeld: mogelijk niet juist" in html

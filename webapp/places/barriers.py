@@ -94,5 +94,8 @@ def flags_of(place_ids: Iterable[int]) -> dict[int, set[str]]:
 
 
 def flags(place: Any) -> set[str]:
-    """The flagged attribute keys of one place (a Place or a search row with `id`)."""
+    """The flagged attribute keys of one place (a Place or a search row with `id`). Within a request all
+    flags are read once (`all_flags`), so a list of cards calling this per card costs one query."""
+    if has_request_context():
+        return set(all_flags().get(place.id, set()))
     return flags_of([place.id]).get(place.id, set())
