@@ -33,6 +33,16 @@ def _reason(text: str) -> str:
     return reason
 
 
+def _amount(amount_cents: int | None, ceiling: int, too_much: str) -> int:
+    """The amount to grant: `ceiling` when none was typed; more than € 0 and at most `ceiling`."""
+    amount = ceiling if amount_cents is None else amount_cents
+    if amount <= 0:
+        raise GrantError(_("Het bedrag moet meer dan € 0 zijn."), field="amount")
+    if amount > ceiling:
+        raise GrantError(too_much, field="amount")
+    return amount
+
+
 def decide(user: User, application: GrantApplication, decision: str, reason: str, amount_cents: int | None = None,
            now: datetime | None = None) -> GrantApplication:
     """Approve (full or lower amount) or reject, always with a reason.
@@ -54,12 +64,8 @@ def decide(user: User, application: GrantApplication, decision: str, reason: str
         if decision == "reject":
             return _finish(user, application, m.REJECTED, reason, now)
         requested = application.amount_cents or 0  # a sent application always has its amount
-        amount = requested if amount_cents is None else amount_cents
-        if amount <= 0:
-            raise GrantError(_("Het bedrag moet meer dan € 0 zijn."), field="amount")
-        if amount > requested:
-            raise GrantError(_("U kunt niet meer toekennen dan gevraagd (%(amount)s).",
-                               amount=money(requested)), field="amount")
+        amount = _amount(amount_cents, requested,
+                         _("U kunt niet meer toekennen dan gevraagd (%(amount)s).", amount=money(requested)))
         reserve(grant_round, amount)
         application.reserved_cents = amount
         application.granted_cents = amount
@@ -103,12 +109,9 @@ def _second_decision(user: User, grant_round: GrantRound, application: GrantAppl
         application.granted_cents = None
         return _finish(user, application, m.REJECTED, reason, now)
     first = application.granted_cents or 0  # a provisional approval always has its amount
-    amount = first if amount_cents is None else amount_cents
-    if amount <= 0:
-        raise GrantError(_("Het bedrag moet meer dan € 0 zijn."), field="amount")
-    if amount > first:
-        raise GrantError(_("U kunt niet meer bevestigen dan de eerste medewerker toekende (%(amount)s).",
-                           amount=money(first)), field="amount")
+    amount = _amount(amount_cents, first,
+                     _("U kunt niet meer bevestigen dan de eerste medewerker toekende (%(amount)s).",
+                       amount=money(first)))
     if amount < application.reserved_cents:  # a lower amount: the rest goes back to the round
         grant_round.committed_cents = grant_round.committed_cents - (application.reserved_cents - amount)
         application.reserved_cents = amount
