@@ -106,13 +106,16 @@ def _place_choices(form: InitiativeForm, initiative: Initiative | None) -> list:
 def _values(form: InitiativeForm) -> dict:
     return {"title": form.title.data, "summary": form.summary.data, "description": form.description.data,
             "themes": form.themes.data, "audience": form.audience.data, "languages": form.languages.data,
-            "cost": form.cost.data, "cost_note": form.cost_note.data, "status": form.status.data,
+            "cost": form.cost.data, "cost_note": form.cost_note.data,
+            # A new initiative is active: starting one asks for no status ("Gestopt" at creation makes no sense).
+            "status": form.status.data if "status" in form else "active",
             "volunteer_roles": form.roles_list(), "location_name": form.location_name.data}
 
 
 @login_required
 def create() -> ResponseReturnValue:
     form = InitiativeForm()
+    del form.status  # only editing asks how it stands
     found = _place_choices(form, None)
     searching = request.form.get("action") == "search_place"
 
