@@ -92,6 +92,10 @@ for _attribute in ATTRIBUTES:
 
 class ProposeForm(PlaceForm):
     confirm_new = HiddenField()
+    # A point found from the address: what it was found as, and whether the proposer said it is right.
+    point_label = HiddenField()
+    point_confirmed = HiddenField()
+    move_to = StringField(_l("Nee, de plek ligt bij"), validators=[Length(max=200)])
 
 
 class EditForm(PlaceForm):

@@ -40,23 +40,37 @@ def propose():
     _gemeente_choices(form, _("Bepaal uit de plek op de kaart"))
     duplicates: list = []
 
-    def render(general_error: str | None = None):
+    def render(general_error: str | None = None, confirm_point: str | None = None):
         status = 400 if (form.errors or general_error) else 200
         return render_template("places/propose.html", form=form, duplicates=duplicates,
-                               general_error=general_error, subject_url=subject_url), status
+                               general_error=general_error, subject_url=subject_url,
+                               confirm_point=confirm_point), status
 
     if not form.validate_on_submit():
         return render()
+    action = request.form.get("action")
+    if action == "move":  # "Nee, de plek ligt bij ...": find that instead and ask again
+        return _geocoded(form, form.move_to.data or "", render, form.move_to)
     location = form.location()
     gemeente_code = form.gemeente_code.data or None
-    note = ""
-    if location is None and gemeente_code and (form.address.data or "").strip():
-        location = gemeente_centre(gemeente_code)
-        note = "approximate location: gemeente centre"
+    address = (form.address.data or "").strip()
+    if location is None and address:
+        found = services.point_for_address(address)
+        if found is not None:
+            return _geocoded(form, address, render, form.address, found)
+        if gemeente_code:  # nothing to go on but the gemeente: its centre, marked approximate
+            location = gemeente_centre(gemeente_code)
     if location is None:
         form.lat.errors = [*form.lat.errors, _("Kies waar de plek is: gebruik uw locatie, tik op de kaart, "
-                                               "of vul het adres in en kies de gemeente.")]
+                                               "of vul het adres in met de postcode of de plaats.")]
         return render()
+    note = "approximate location: gemeente centre" if form.location() is None else ""
+    if form.point_label.data:
+        if action == "point_ok":
+            form.point_confirmed.data = "1"
+        if form.point_confirmed.data != "1":
+            return render(confirm_point=form.point_label.data)
+        note = f"location from the address: {form.point_label.data}"[:200]
     values = form.values()
     if form.confirm_new.data != "1":
         duplicates = services.find_duplicates(values["name"], *location)
@@ -69,6 +83,20 @@ def propose():
         then=url_for("stewardship.mine"),
         success=_("Dank u wel! Een moderator kijkt naar uw voorstel. U krijgt bericht."),
         show_again=lambda exc: render(exc.message))
+
+
+def _geocoded(form: Any, text: str, render: Any, field: Any, found: Any = None):
+    """Put the point found for `text` on the form and ask the proposer whether it is right."""
+    found = found or services.point_for_address(text)
+    if found is None:
+        field.errors = [*field.errors, _("Deze plek kunnen we niet vinden. Vul een postcode of een plaats in, "
+                                         "of kies de plek op de kaart.")]
+        return render(confirm_point=form.point_label.data or None)
+    form.lon.data, form.lat.data = f"{found.lon:.6f}", f"{found.lat:.6f}"
+    form.point_label.data = found.label
+    form.point_confirmed.data = ""
+    form.move_to.data = ""
+    return render(confirm_point=found.label)
 
 
 def withdraw_proposal(place_id: int):

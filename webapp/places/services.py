@@ -5,6 +5,7 @@ the caller commits. Co-owners, edits, suggestions and reports are stewardship's 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from sqlalchemy import Float, cast, func, or_, select
@@ -98,6 +99,31 @@ def find_duplicates(name: str, lon: float, lat: float, exclude_id: int | None = 
     if exclude_id is not None:
         stmt = stmt.where(Place.id != exclude_id)
     return [(place, dist) for place, dist in db.session.execute(stmt)]
+
+
+POSTCODE_IN_TEXT = re.compile(r"\b\d{4}\s?[A-Za-z]{2}\b|\b\d{4}\b")
+
+
+def point_for_address(address: str) -> Any | None:
+    """Where an address is, for a proposal without a point: the geocoded point (exact with PDOK when that
+    is on; else the address's PC4 postcode, else its town), never a gemeente's centre. None: not found.
+
+    Returns an `areas.geocode.Candidate` (lon, lat, label)."""
+    from webapp.areas import geocode
+
+    text = (address or "").strip()[:200]
+    if not text:
+        return None
+    attempts = [text]
+    postcode = POSTCODE_IN_TEXT.search(text)
+    if postcode:
+        attempts.append(postcode.group(0))
+    attempts += [part.strip() for part in reversed(text.split(",")[1:]) if part.strip()]
+    for attempt in attempts:
+        found = geocode.resolve(attempt)
+        if found:
+            return found[0]
+    return None
 
 
 def propose_place(user: Any, values: dict[str, Any], lon: float, lat: float, gemeente_code: str | None = None,
