@@ -108,3 +108,43 @@ class SuggestPlaceForm(PlaceForm):
 
 
 register_suggest_form("place", SuggestPlaceForm)
+
+
+class _StepForm(FlaskForm):
+    """One later step of proposing (accessibility, safety and house rules, opening hours): only its own
+    fields; the proposal itself was saved in step 1."""
+
+    version = HiddenField()
+    STEP_FIELDS: tuple[str, ...] = ()
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in self.STEP_FIELDS:
+            out[name] = (self[name].data or "").strip()
+        if "cost" in out:
+            out["cost"] = out["cost"] or None
+        for attribute in ATTRIBUTES:
+            if attribute.key in out:
+                out[attribute.key] = out[attribute.key] or "unknown"
+        if out.get("toilets") == "no":
+            out["toilets_wheelchair"] = "no"
+        return out
+
+
+def _step_form(name: str, fields: tuple[str, ...]) -> type[_StepForm]:
+    members: dict[str, Any] = {"STEP_FIELDS": fields}
+    for field_name in fields:
+        members[field_name] = getattr(PlaceForm, field_name)
+    return type(name, (_StepForm,), members)
+
+
+ACCESS_KEYS = tuple(a.key for a in ATTRIBUTES if a.group == "access")
+SAFETY_KEYS = tuple(a.key for a in ATTRIBUTES if a.group == "safety")
+
+# The steps after the essentials: number -> (form class, heading). Each is optional and can be skipped.
+PROPOSE_STEPS: dict[int, tuple[type[_StepForm], Any]] = {
+    2: (_step_form("AccessStepForm", ACCESS_KEYS), _l("Toegankelijkheid")),
+    3: (_step_form("SafetyStepForm", (*SAFETY_KEYS, "house_rules", "cost")), _l("Veiligheid en spelregels")),
+    4: (_step_form("HoursStepForm", ("opening_hours", "website", "phone")), _l("Openingstijden")),
+}
+LAST_STEP = max(PROPOSE_STEPS)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from webapp.areas.services import gemeente_at, gemeente_centre, list_gemeenten
 from webapp.extensions import db
 from webapp.places import services
-from webapp.places.forms import EditForm, ProposeForm
+from webapp.places.forms import LAST_STEP, PROPOSE_STEPS, EditForm, ProposeForm
 from webapp.places.models import Place
 from webapp.stewardship import display
 from webapp.stewardship import routes as stewardship_routes
@@ -36,6 +36,12 @@ def _gemeente_choices(form: Any, empty_label: str) -> None:
 
 
 def propose():
+    """Proposing in short steps. Step 1, the essentials (name, kind of place, where), saves the proposal and
+    sends it to the moderators; steps 2-4 (accessibility; safety and house rules; opening hours) are optional
+    edits of that proposal by its proposer (`?plek=<id>&stap=<n>`), each skippable, and can be continued
+    later from "Mijn plekken"."""
+    if "plek" in request.args or "stap" in request.args:
+        return _propose_step()
     form = ProposeForm()
     _gemeente_choices(form, _("Bepaal uit de plek op de kaart"))
     duplicates: list = []
@@ -80,9 +86,46 @@ def propose():
     return commit_or_show(
         lambda: services.propose_place(current_user, values, location[0], location[1],
                                        gemeente_code=gemeente_code, note=note),
-        then=url_for("stewardship.mine"),
-        success=_("Dank u wel! Een moderator kijkt naar uw voorstel. U krijgt bericht."),
+        then=lambda place: url_for("places.propose", plek=place.id, stap=2),
+        success=_("Uw voorstel is opgeslagen. Vertel nu meer over de plek, of sla een stap over."),
         show_again=lambda exc: render(exc.message))
+
+
+def _propose_step():
+    try:
+        place_id, step = int(request.args.get("plek", "")), int(request.args.get("stap", ""))
+    except ValueError:
+        abort(404)
+    if step not in PROPOSE_STEPS or not 0 < place_id < 2**31:
+        abort(404)
+    place = _place_or_404(place_id)
+    if place.status != "proposed" or not stewardship.can_edit(current_user, place):
+        abort(404)
+    form_class, heading = PROPOSE_STEPS[step]
+    form = form_class()
+    after = (url_for("places.propose", plek=place.id, stap=step + 1) if step < LAST_STEP
+             else url_for("stewardship.mine"))
+    done = (_("Dank u wel! Een moderator kijkt naar uw voorstel. U krijgt bericht.") if step == LAST_STEP
+            else _("Opgeslagen."))
+
+    def render(general_error: str | None = None):
+        status = 400 if (form.errors or general_error) else 200
+        return render_template("places/propose_step.html", form=form, place=place, step=step, heading=heading,
+                               last_step=LAST_STEP, skip_url=after, general_error=general_error), status
+
+    if request.method == "GET":
+        stewardship_routes.fill_form(form, place)
+        form.version.data = str(place.version)
+        return render()
+    if not form.validate_on_submit():
+        return render()
+    try:
+        expected = int(form.version.data or "")
+    except ValueError:
+        abort(400)
+    return commit_or_show(lambda: stewardship.edit_subject(current_user, place, form.values(), expected,
+                                                           note=f"proposal step {step}"),
+                          then=after, success=done, show_again=lambda exc: render(exc.message))
 
 
 def _geocoded(form: Any, text: str, render: Any, field: Any, found: Any = None):
