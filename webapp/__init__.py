@@ -10,7 +10,7 @@ from webapp.config import Config
 
 # Domain packages, in dependency order. Each has a `blueprint.py` with `bp` (and optionally
 # `api_bp`) and may have `cli.py` with `register(app)`.
-DOMAINS = ["areas", "accounts", "mail", "places", "stewardship", "initiatives", "saved", "grants", "insight"]
+DOMAINS = ["areas", "accounts", "mail", "places", "stewardship", "initiatives", "saved", "grants", "insight", "site"]
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -63,6 +63,7 @@ DOMAIN_MODULES = {
     "saved": ("models", "blueprint", "demo"),
     "grants": ("models", "blueprint", "cli", "demo"),
     "insight": ("models", "blueprint", "cli", "demo"),
+    "site": ("blueprint",),
 }
 
 

@@ -54,3 +54,10 @@ def test_suggestions_start_with_the_text():
     assert "Leeuwarden" in [c.name for c in geocode.suggest("leeuw")]
     assert [c.name for c in geocode.suggest("351")][:2] == ["3511", "3512"]
     assert geocode.suggest("l") == []
+
+
+def test_every_label_of_an_ambiguous_name_resolves_to_one_place():
+    for cand in geocode.resolve("Hengelo"):
+        assert geocode.resolve(cand.label) == [cand]
+    [gemeente] = geocode.resolve("Súdwest-Fryslân")
+    assert geocode.resolve(gemeente.label) == [gemeente]

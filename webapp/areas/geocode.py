@@ -87,7 +87,24 @@ def resolve(text: str) -> list[Candidate]:
         found = _pdok(text)
         if found:
             return found
-    return _names(fold(text), exact=True)
+    found = _names(fold(text), exact=True)
+    if found:
+        return found
+    return _labelled(text)
+
+
+LABELLED = re.compile(r"^(?P<name>[^()]+)\((?:gemeente\s+)?(?P<gemeente>[^()]+)\)$", re.IGNORECASE)
+
+
+def _labelled(text: str) -> list[Candidate]:
+    """A label given back as typed: "Hengelo (gemeente Bronckhorst)" or "gemeente Súdwest-Fryslân"."""
+    if text.casefold().startswith("gemeente "):
+        return [c for c in _names(fold(text[9:]), exact=True) if c.kind == "gemeente" or c.name == c.gemeente]
+    found = LABELLED.match(text)
+    if found is None:
+        return []
+    gemeente = fold(found.group("gemeente"))
+    return [c for c in _names(fold(found.group("name")), exact=True) if fold(c.gemeente) == gemeente][:1]
 
 
 def suggest(text: str, limit: int = 8) -> list[Candidate]:

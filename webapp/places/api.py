@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from webapp import openapi
 from webapp.errors import ApiError
 from webapp.places import search as searching
-from webapp.places import serialize
+from webapp.places import serialize, where
 from webapp.places.attributes import ACTIVITIES, ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES, COSTS
 
 FORMATS = ("geojson", "a11yjson")
@@ -36,6 +36,7 @@ OPEN_NOW_JSON = {"open": "true", "closed": "false", "unknown": "null"}
 def list_places():
     fmt = _format()
     params = searching.parse_params(request.args)
+    where.locate(params, take_first=True)  # q: the best candidate (the page asks "Bedoelt u ...?" instead)
     if fmt == "a11yjson":
         result = searching.search(params)
         return _json([serialize.a11yjson(h.place, h.distance) for h in result.hits], "application/json")
@@ -46,11 +47,18 @@ def list_places():
         f'"properties":{h.place.props[:-1]},"open_now":{OPEN_NOW_JSON[h.open_state]}}}}}'
         for h in result.hits)
     extra = json.dumps({"centre": {"type": "Point", "coordinates": list(result.centre or ())},
-                        "radius_m": params.effective_radius()}, separators=(",", ":"))
+                        "radius_m": params.effective_radius(), **_origin(params)}, separators=(",", ":"))
     body = f'{{"type":"FeatureCollection","features":[{features}],{extra[1:]}'
     response = Response(body, mimetype="application/geo+json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _origin(params: searching.SearchParams) -> dict:
+    """Where distances are measured from, when q gave the point: {"origin": {"kind", "name"}}."""
+    if params.origin_kind is None:
+        return {}
+    return {"origin": {"kind": params.origin_kind, "name": params.origin_name}}
 
 
 def get_place(place_id: int):
@@ -109,6 +117,11 @@ def _q(name, schema, description, explode=None):
 FORMAT_PARAM = _q("format", {"type": "string", "enum": list(FORMATS), "default": "geojson"},
                   "geojson (default) or a11yjson (a list of A11yJSON PlaceInfo objects)")
 SEARCH_PARAMETERS = [
+    _q("q", {"type": "string", "maxLength": searching.MAX_Q},
+       "Postcode (1234 or 1234 AB: its 4 digits) or place: a town or village (also alternate names, e.g. Frisian), "
+       "or a gemeente; case and accents do not matter. Sets the search centre (wins over lat/lon); when a name "
+       "fits several places the best (most inhabitants) is used; `origin` in the answer says which. Unknown: 400 "
+       "with error.param q"),
     _q("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude (WGS84) of the search centre; with lon"),
     _q("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude (WGS84); with lat"),
     _q("gemeente", {"type": "string", "pattern": "^GM[0-9]{4}$"},
@@ -178,6 +191,9 @@ SCHEMAS = {
         "type": {"type": "string", "enum": ["FeatureCollection"]},
         "features": {"type": "array", "items": {"$ref": "#/components/schemas/PlaceFeature"}},
         "centre": POINT, "radius_m": {"type": "integer", "nullable": True},
+        "origin": {"type": "object", "description": "What q was found to be (only with q)", "properties": {
+            "kind": {"type": "string", "enum": ["pc4", "woonplaats", "gemeente", "address"]},
+            "name": {"type": "string"}}},
         "gemeente": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}}},
     "A11yPlaceInfo": {"type": "object", "required": ["geometry", "properties"], "additionalProperties": False,
                       "description": "A11yJSON 31 PlaceInfo (npm @sozialhelden/a11yjson; validated with its own "

@@ -14,7 +14,7 @@ from webapp.areas.services import list_gemeenten
 from webapp.errors import ApiError
 from webapp.i18n import distance as format_distance
 from webapp.i18n import local_date
-from webapp.places import hours, mapview, visibility
+from webapp.places import barriers, hours, mapview, next_steps, visibility, where
 from webapp.places import search as searching
 from webapp.places.attributes import (
     ACTIVITIES,
@@ -34,7 +34,7 @@ from webapp.stewardship.services import status_since
 PAGE_SIZE = 30
 MAP_VIEW = "kaart"
 # Which form control to link to from an error about a query parameter.
-PARAM_FIELD = {"lat": "gemeente", "lon": "gemeente", "gemeente": "gemeente", "radius": "radius",
+PARAM_FIELD = {"q": "q", "lat": "gemeente", "lon": "gemeente", "gemeente": "gemeente", "radius": "radius",
                "need": "need-wheelchair", "category": "category-community_centre", "audience": "audience-everyone",
                "language": "language", "open_now": "open_now", "open_at": "open_at", "free": "free"}
 
@@ -105,15 +105,18 @@ def search():
     error = None
     error_param = None
     result = None
+    candidates: list = []
     params = searching.SearchParams(limit=PAGE_SIZE)
     try:
         params = searching.parse_params(args, default_limit=PAGE_SIZE)
-        if params.has_centre:
+        candidates = where.locate(params)
+        if len(candidates) <= 1 and params.has_centre:
             result = searching.search(params)
     except ApiError as exc:
         error, error_param = exc.message, exc.param
         params = _keep_what_is_valid(args, exc.param)
-    status = 400 if error else 200
+    # A place we do not know is not a broken request: the page says so and keeps the form (the API says 400).
+    status = 400 if error and error_param != "q" else 200
 
     rendered_map = None
     if view_map and result is not None:
@@ -122,20 +125,26 @@ def search():
                                      detail=f"{CATEGORIES.get(h.place.category, '')} · {format_distance(h.distance)}")
                    for h in result.hits]
         fmap = mapview.build_map(markers, result.centre, zoom=15 if params.has_position else 13,
-                                 click_url=search_url(args, "lat", "lon", "gemeente"),
+                                 click_url=search_url(args, "q", "lat", "lon", "gemeente"),
                                  you_are_here=params.has_position)
         rendered_map = mapview.render(fmap, csp_nonce())
     elif view_map and result is None and not error:
         # An empty map of the Netherlands to tap on (the gemeente picker is the non-map way).
-        fmap = mapview.build_map([], (5.3, 52.2), zoom=7, click_url=search_url(args, "lat", "lon", "gemeente"))
+        fmap = mapview.build_map([], (5.3, 52.2), zoom=7, click_url=search_url(args, "q", "lat", "lon", "gemeente"))
         rendered_map = mapview.render(fmap, csp_nonce())
 
     hits = []
     if result is not None:
         for hit in result.hits:
             hits.append({"hit": hit, "badges": _badges(hit.place), "open": _open_text(hit.open_state, params.open_at)})
+    flags = barriers.flags_of([h.place.id for h in result.hits]) if result is not None else {}
+    for item in hits:
+        item["flags"] = flags.get(item["hit"].place.id, set())
     context = dict(
-        params=params, result=result, hits=hits, error=error,
+        params=params, result=result, hits=hits, error=error, origin=where.origin_text(params),
+        did_you_mean=[(c.label, search_url(args, "q", "lat", "lon", "gemeente", "limit", q=c.label))
+                      for c in candidates] if len(candidates) > 1 else [],
+        **_no_dead_ends(args, params, result),
         error_field=PARAM_FIELD.get(error_param or "", "search-submit"), view_map=view_map,
         rendered_map=rendered_map, gemeenten=list_gemeenten(), categories=CATEGORIES, audiences=AUDIENCES,
         languages=LANGUAGES, attributes=ATTRIBUTES, radius_choices=searching.RADIUS_CHOICES,
@@ -149,6 +158,21 @@ def search():
         can_show_more=result is not None and result.more_possible and params.limit < searching.MAX_LIMIT,
     )
     return render_template("places/search.html", **context), status
+
+
+def _no_dead_ends(args: MultiDict, params: searching.SearchParams, result) -> dict:
+    """The active filters as chips (links that remove one) and, when few results, counted next steps."""
+    chips = []
+    for active in next_steps.active_filters(params):
+        keep = {active.param: ",".join(active.remaining)} if active.remaining else {}
+        chips.append((active.label, search_url(args, active.param, "limit", **keep)))
+    steps, nearest = next_steps.next_steps(result) if result is not None else ([], None)
+    links = [(step.text, step.count, search_url(args, *step.drop, **dict(step.set))) for step in steps]
+    nearest_link = None
+    if nearest is not None:
+        nearest_link = (format_distance(nearest),
+                        search_url(args, "radius", "limit", radius=str(next_steps.radius_for(nearest))))
+    return {"chips": chips, "steps": links, "nearest": nearest_link}
 
 
 def _closed(place, lon: float, lat: float):

@@ -48,7 +48,7 @@ from webapp import geo
 from webapp.areas.models import Gemeente
 from webapp.errors import ApiError
 from webapp.extensions import db
-from webapp.places import hours, visibility
+from webapp.places import barriers, hours, visibility
 from webapp.places.attributes import ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES
 from webapp.places.models import Place
 from webapp.places.serialize import TIMESTAMP_SQL_FORMAT
@@ -71,12 +71,18 @@ TRUE_VALUES = {"1", "true", "yes", "on", "ja"}
 FALSE_VALUES = {"0", "false", "no", "off", "nee", ""}
 
 # Query parameters the search understands (others, e.g. `view`, are for the page, and ignored here).
-SEARCH_PARAMS = ("lat", "lon", "gemeente", "radius", "limit", "category", "open_now", "open_at", "free",
+SEARCH_PARAMS = ("q", "lat", "lon", "gemeente", "radius", "limit", "category", "open_now", "open_at", "free",
                  "need", "audience", "language", "newcomers")
+
+
+MAX_Q = 120                 # characters of "Postcode of plaats"
 
 
 @dataclass
 class SearchParams:
+    q: str = ""                        # what the person typed: postcode, place, gemeente (places.where resolves it)
+    origin_kind: str | None = None     # what q turned out to be: pc4 / woonplaats / gemeente / address
+    origin_name: str | None = None     # its plain name: "3511", "Utrecht"
     lat: float | None = None
     lon: float | None = None
     gemeente: str | None = None
@@ -183,6 +189,10 @@ def _languages(args: MultiDict) -> list[str]:
 def parse_params(args: MultiDict, default_limit: int = DEFAULT_LIMIT) -> SearchParams:
     """SearchParams from a query string. Raises ApiError(param=...) on the first bad value."""
     params = SearchParams(limit=default_limit)
+    params.q = " ".join((args.get("q") or "").split())
+    if len(params.q) > MAX_Q:
+        raise ApiError(_("Typ hoogstens %(max)s tekens bij postcode of plaats.", max=MAX_Q), code="out_of_range",
+                       param="q")
     lat, lon = _number(args, "lat"), _number(args, "lon")
     if lat is not None and not -90 <= lat <= 90:
         raise ApiError(_("lat moet tussen -90 en 90 liggen."), code="out_of_range", param="lat")
@@ -293,6 +303,7 @@ def _geojson_columns(distance) -> list:
         "url": func.concat(bindparam("url_prefix", type_=String), Place.id),
         "status": Place.status,
         "distance_m": func.round(cast(distance, Numeric), 1),
+        "reported_attributes": barriers.reported_attributes_sql(),
     }
     props = func.json_build_object(*[x for key, value in fields.items() for x in (literal(key), value)])
     geom = func.json_build_object(literal("type"), literal("Point"), literal("coordinates"), func.json_build_array(
@@ -321,6 +332,7 @@ def _statement(shape: tuple, as_geojson: bool = False) -> Select:
         conditions.append(Place.cost == "free")
     for key in needs:
         conditions.append(getattr(Place, key) == "yes")
+        conditions.append(barriers.not_flagged(key))  # an open barrier report: not a sure "yes" now
     if audiences:
         conditions.append(Place.audience.op("&&")(bindparam("audiences", type_=ARRAY(String))))
     if languages:

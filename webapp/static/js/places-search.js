@@ -1,6 +1,6 @@
 /* "Gebruik mijn locatie": asks for the position only when tapped, puts it in the URL and searches.
    The position is never sent anywhere but this search (and never stored). Without JS the button
-   stays hidden and the gemeente picker works on its own. Messages come translated from the page. */
+   stays hidden and the "Postcode of plaats" field works on its own. Messages come translated from the page. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-places-search]");
@@ -20,7 +20,7 @@
       var data = new FormData(form);
       var params = new URLSearchParams();
       data.forEach(function (value, key) {
-        if (key !== "lat" && key !== "lon" && key !== "gemeente" && key !== "limit" && value !== "") {
+        if (key !== "q" && key !== "lat" && key !== "lon" && key !== "gemeente" && key !== "limit" && value !== "") {
           params.append(key, value);
         }
       });
