@@ -2,6 +2,8 @@
 "must be yes" filters, owners mailed; an owner or moderator clears it by confirming or correcting."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from tests.stewardship.conftest import snapshot
@@ -120,3 +122,13 @@ def test_the_wrong_user_cannot_clear_the_flag(client, act_as, make_place, make_u
         assert client.post(f"/plekken/{place.id}/bewerken", data=edit).status_code == 403
     assert snapshot() == before
     assert barriers.flags(place) == {"step_free_entrance"}
+
+
+def test_a_link_can_choose_the_problem_ahead(client, act_as, make_place, resident):
+    place = make_place()
+    act_as(resident)
+    assert f"/beheer/place/{place.id}/melden?categorie=access_barrier" in client.get(f"/plekken/{place.id}").text
+    page = client.get(f"/beheer/place/{place.id}/melden?categorie=access_barrier&attribute=toilets").text
+    radio = re.search(r'<input[^>]*value="access_barrier"[^>]*>', page).group(0)
+    option = re.search(r'<option[^>]*value="toilets"[^>]*>', page).group(0)
+    assert "checked" in radio and "selected" in option

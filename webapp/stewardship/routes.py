@@ -17,6 +17,7 @@ from webapp.extensions import db
 from webapp.redirects import safe_next_url
 from webapp.stewardship import display, registry, services
 from webapp.stewardship.forms import (
+    REPORT_LABELS,
     SUGGEST_FORMS,
     AddOwnerForm,
     CloseReportForm,
@@ -310,6 +311,11 @@ def report(subject_type: str, subject_id: int):
         return _refuse_closed(subject)
     form = ReportForm()
     form.set_attributes(services.reportable_fields(subject))
+    if request.method == "GET":   # a link may choose the kind of problem and the attribute ahead
+        if request.args.get("categorie") in REPORT_LABELS:
+            form.category.data = request.args["categorie"]
+        if request.args.get("attribute") in services.reportable_fields(subject):
+            form.attribute.data = request.args["attribute"]
 
     def render(general_error: str | None = None, status: int = 200):
         return render_template("stewardship/report.html", form=form, subject=subject, general_error=general_error,
