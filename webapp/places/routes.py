@@ -115,6 +115,8 @@ def search():
     except ApiError as exc:
         error, error_param = exc.message, exc.param
         params = _keep_what_is_valid(args, exc.param)
+        if exc.param == "q":  # a place we do not know: the field keeps what was typed
+            params.q = " ".join((args.get("q") or "").split())[:searching.MAX_Q]
     # A place we do not know is not a broken request: the page says so and keeps the form (the API says 400).
     status = 400 if error and error_param != "q" else 200
 
