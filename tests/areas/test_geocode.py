@@ -1,6 +1,6 @@
 import pytest
 
-from tests.areas.search_data import search_data  # noqa: F401
+from tests.areas.search_data import search_data, search_data_committed  # noqa: F401
 from webapp.areas import geocode
 
 pytestmark = pytest.mark.usefixtures("search_data")

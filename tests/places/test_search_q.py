@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.areas.search_data import search_data  # noqa: F401
+from tests.areas.search_data import search_data, search_data_committed  # noqa: F401
 from tests.places.conftest import offset
 
 pytestmark = pytest.mark.usefixtures("search_data")
