@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from tests.a11y.conftest import login_through_form
 from tests.a11y.keyboard import keyboard  # noqa: F401  (the `keyboard` fixture)
-from tests.areas.search_data import search_data  # noqa: F401
+from tests.areas.search_data import search_data, search_data_committed  # noqa: F401
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.users import PASSWORD
 from webapp.extensions import db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.areas.search_data import search_data  # noqa: F401
+from tests.areas.search_data import search_data, search_data_committed  # noqa: F401
 from webapp.areas.services import gemeente_centre
 from webapp.extensions import db
 from webapp.places.models import Place

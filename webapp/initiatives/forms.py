@@ -114,6 +114,9 @@ class InitiativeForm(FlaskForm):
     place_query = StringField(_l("Zoek een plek op naam of adres"), validators=[Optional(), Length(max=100)])
     location_name = StringField(_l("Of: een eigen plek buiten (beschrijving)"),
                                 validators=[Optional(), Length(max=160)])
+    location_place = StringField(_l("Waar is de eigen plek? Adres met postcode, postcode of plaats"),
+                                 validators=[Optional(), Length(max=200)])
+    # The point itself: hidden inputs that the map, "Gebruik mijn locatie" or location_place fill in.
     lat = DecimalField(_l("Breedtegraad (bijvoorbeeld 52.37)"), places=None,
                        validators=[Optional(), Finite(), NumberRange(min=50.6, max=53.7,
                                                            message=_l("Deze plek ligt niet in Nederland."))])
@@ -124,6 +127,13 @@ class InitiativeForm(FlaskForm):
 
     def roles_list(self) -> list[str]:
         return [line.strip() for line in (self.volunteer_roles.data or "").splitlines() if line.strip()]
+
+    def point_errors_on_place_field(self) -> None:
+        """The point is not a visible field: show its errors at the field residents type the place in."""
+        moved = [*self.lat.errors, *self.lon.errors]
+        if moved:
+            self.location_place.errors = [*self.location_place.errors, *moved]
+            self.lat.errors, self.lon.errors = [], []
 
     def own_location(self):
         if self.lat.data is None or self.lon.data is None:

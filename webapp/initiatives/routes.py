@@ -21,6 +21,7 @@ from webapp.extensions import limiter
 from webapp.initiatives import clock, services
 from webapp.initiatives.forms import ContactForm, InitiativeForm, ParticipateForm, SimpleForm
 from webapp.initiatives.models import Initiative
+from webapp.places.services import point_for_address
 from webapp.stewardship import services as stewardship
 from webapp.transactions import commit_or_show, put_on_form
 
@@ -112,6 +113,23 @@ def _values(form: InitiativeForm) -> dict:
             "volunteer_roles": form.roles_list(), "location_name": form.location_name.data}
 
 
+def _place_typed_point(form: InitiativeForm) -> bool:
+    """No point from the map or the location, but an address, postcode or place typed: use its point.
+    False when that text names no place we know (the form then says so at that field)."""
+    text = (request.form.get("location_place") or "").strip()
+    if request.method != "POST" or not text or (request.form.get("lat") and request.form.get("lon")):
+        return True
+    found = point_for_address(text)
+    if found is None:
+        form.validate()
+        form.location_place.errors = [*form.location_place.errors,
+                                      _("Deze plek kunnen we niet vinden. Vul een postcode of een plaats in.")]
+        return False
+    form.lat.data, form.lon.data = Decimal(f"{found.lat:.6f}"), Decimal(f"{found.lon:.6f}")
+    form.lat.raw_data, form.lon.raw_data = [str(form.lat.data)], [str(form.lon.data)]
+    return True
+
+
 @login_required
 def create() -> ResponseReturnValue:
     form = InitiativeForm()
@@ -120,11 +138,14 @@ def create() -> ResponseReturnValue:
     searching = request.form.get("action") == "search_place"
 
     def show(status: int = 200) -> ResponseReturnValue:
+        form.point_errors_on_place_field()
         return render_template("initiatives/form.html", form=form, initiative=None, found=found,
                                searched=searching), status
 
     if searching:   # "Zoek" for a place: the form again with the places found, nothing checked yet
         return show()
+    if not _place_typed_point(form):
+        return show(400)
     return form_page(
         form, show, lambda: services.create_initiative(current_user, _values(form), form.place_ids.data or [],
                                                        form.own_location()),
@@ -146,6 +167,7 @@ def edit(initiative_id: int) -> ResponseReturnValue:
     searching = request.form.get("action") == "search_place"
 
     def show(status: int = 200, conflict: dict | None = None) -> ResponseReturnValue:
+        form.point_errors_on_place_field()
         return render_template("initiatives/form.html", form=form, initiative=initiative, found=found,
                                searched=searching, conflict=conflict), status
 
@@ -160,6 +182,8 @@ def edit(initiative_id: int) -> ResponseReturnValue:
 
     if searching:
         return show()
+    if not _place_typed_point(form):
+        return show(400)
     return form_page(
         form, show, lambda: services.update_initiative(initiative, current_user, _values(form),
                                                        int(form.version.data or 0), form.place_ids.data or [],
