@@ -66,6 +66,8 @@ def test_propose_a_place_in_steps_with_the_keyboard_only(app, new_page, make_use
     assert "stap=4" in page.url
     _no_axe_violations(page)
     kb = keyboard(page)
+    kb.tab_to("Ik ken de OpenStreetMap-schrijfwijze", max_tabs=250)
+    page.keyboard.press("Enter")  # opens the disclosure with the raw syntax
     kb.tab_to("Openingstijden", role="textbox", exact=True, max_tabs=250)
     page.keyboard.type("Mo-Fr 09:00-17:00")
     kb.tab_to("Opslaan en afronden", role="button", max_tabs=250)

@@ -70,3 +70,33 @@ def test_hostile_step_parameters_are_404(client, login, make_user):
     for query in ("plek=x&stap=2", f"plek={place.id}&stap=9", f"plek={place.id}", "plek=99999999999&stap=2",
                   "plek=0&stap=2", f"plek={place.id}&stap=1"):
         assert client.get(f"/plekken/voorstellen?{query}").status_code == 404, query
+
+
+def test_opening_hours_from_times_per_day_without_javascript(client, login, make_user):
+    login(client, make_user())
+    place = _start(client)
+    page = client.get(f"/plekken/voorstellen?plek={place.id}&stap=4").get_data(as_text=True)
+    assert 'type="time"' in page and "<legend>maandag</legend>" in page
+    assert "Ik ken de OpenStreetMap-schrijfwijze" in page
+    times = {f"{day}_{end}": value for day in ("Mo", "Tu", "We", "Th", "Fr")
+             for end, value in (("from", "09:00"), ("to", "17:00"))}
+    done = client.post(f"/plekken/voorstellen?plek={place.id}&stap=4",
+                       data={"version": str(place.version), **times, "Sa_from": "10:00", "Sa_to": "14:00"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    assert _place().opening_hours == "Mo-Fr 09:00-17:00; Sa 10:00-14:00"
+
+
+def test_bad_times_per_day_are_refused_and_the_raw_text_wins(client, login, make_user):
+    login(client, make_user())
+    place = _start(client)
+    bad = client.post(f"/plekken/voorstellen?plek={place.id}&stap=4",
+                      data={"version": str(place.version), "Mo_from": "25:00", "Mo_to": "17:00"})
+    assert bad.status_code == 400 and "Vul een tijd in zoals 09:30." in bad.get_data(as_text=True)
+    backwards = client.post(f"/plekken/voorstellen?plek={place.id}&stap=4",
+                            data={"version": str(place.version), "Mo_from": "17:00", "Mo_to": "09:00"})
+    assert backwards.status_code in (302, 400)  # the hours parser decides; never a 500
+    place = _place()
+    raw = client.post(f"/plekken/voorstellen?plek={place.id}&stap=4",
+                      data={"version": str(place.version), "opening_hours": "Sa 10:00-12:00",
+                            "Mo_from": "09:00", "Mo_to": "17:00"})
+    assert raw.status_code == 302 and _place().opening_hours == "Sa 10:00-12:00"

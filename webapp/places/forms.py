@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from webapp.places.attributes import ATTRIBUTES, CATEGORIES, COSTS
 from webapp.places.services import opening_hours_error
@@ -131,11 +131,64 @@ class _StepForm(FlaskForm):
         return out
 
 
-def _step_form(name: str, fields: tuple[str, ...]) -> type[_StepForm]:
+def _step_form(name: str, fields: tuple[str, ...], base: type[_StepForm] = _StepForm) -> type[_StepForm]:
     members: dict[str, Any] = {"STEP_FIELDS": fields}
     for field_name in fields:
         members[field_name] = getattr(PlaceForm, field_name)
-    return type(name, (_StepForm,), members)
+    if base is not _StepForm:  # the hours step: a start and end time per weekday
+        for code, _label in WEEKDAYS:
+            members[f"{code}_from"] = StringField(_l("Van"), validators=[Optional(), _TIME])
+            members[f"{code}_to"] = StringField(_l("Tot"), validators=[Optional(), _TIME])
+    return type(name, (base,), members)
+
+
+WEEKDAYS = (("Mo", _l("maandag")), ("Tu", _l("dinsdag")), ("We", _l("woensdag")), ("Th", _l("donderdag")),
+            ("Fr", _l("vrijdag")), ("Sa", _l("zaterdag")), ("Su", _l("zondag")))
+_TIME = Regexp(r"^$|^([01]\d|2[0-3]):[0-5]\d$", message=_l("Vul een tijd in zoals 09:30."))
+
+
+def hours_from_days(times: dict[str, tuple[str, str]]) -> str:
+    """OSM opening_hours from a time per weekday: days in a row with the same times are joined
+    ({"Mo": ("09:00", "17:00"), ..., "Fr": (...)} -> "Mo-Fr 09:00-17:00"). Days without both times are closed."""
+    rules: list[str] = []
+    run: list[str] = []
+    order = [code for code, _label in WEEKDAYS]
+
+    def flush() -> None:
+        if run:
+            days = run[0] if len(run) == 1 else (f"{run[0]},{run[1]}" if len(run) == 2 else f"{run[0]}-{run[-1]}")
+            start, end = times[run[0]]
+            rules.append(f"{days} {start}-{end}")
+
+    for code in order:
+        opening = times.get(code)
+        if not opening or not opening[0] or not opening[1]:
+            flush()
+            run = []
+            continue
+        if run and times[run[-1]] != opening:
+            flush()
+            run = []
+        run.append(code)
+    flush()
+    return "; ".join(rules)
+
+
+class _HoursStep(_StepForm):
+    """Step 4: a start and end time per weekday (works without JavaScript) or, for those who know it,
+    the OpenStreetMap text itself; the result is checked by the hours parser."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not (self.opening_hours.data or "").strip():
+            built = hours_from_days({code: ((self[f"{code}_from"].data or "").strip(),
+                                            (self[f"{code}_to"].data or "").strip()) for code, _l2 in WEEKDAYS})
+            error = opening_hours_error(built) if built else None
+            if error:
+                self.opening_hours.errors = [*self.opening_hours.errors, error]
+                return False
+            self.opening_hours.data = built
+        return valid
 
 
 ACCESS_KEYS = tuple(a.key for a in ATTRIBUTES if a.group == "access")
@@ -145,6 +198,6 @@ SAFETY_KEYS = tuple(a.key for a in ATTRIBUTES if a.group == "safety")
 PROPOSE_STEPS: dict[int, tuple[type[_StepForm], Any]] = {
     2: (_step_form("AccessStepForm", ACCESS_KEYS), _l("Toegankelijkheid")),
     3: (_step_form("SafetyStepForm", (*SAFETY_KEYS, "house_rules", "cost")), _l("Veiligheid en spelregels")),
-    4: (_step_form("HoursStepForm", ("opening_hours", "website", "phone")), _l("Openingstijden")),
+    4: (_step_form("HoursStepForm", ("opening_hours", "website", "phone"), _HoursStep), _l("Openingstijden")),
 }
 LAST_STEP = max(PROPOSE_STEPS)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from webapp.areas.services import gemeente_at, gemeente_centre, list_gemeenten
 from webapp.extensions import db
 from webapp.places import services
-from webapp.places.forms import LAST_STEP, PROPOSE_STEPS, EditForm, ProposeForm
+from webapp.places.forms import LAST_STEP, PROPOSE_STEPS, WEEKDAYS, EditForm, ProposeForm
 from webapp.places.models import Place
 from webapp.stewardship import display
 from webapp.stewardship import routes as stewardship_routes
@@ -111,7 +111,8 @@ def _propose_step():
     def render(general_error: str | None = None):
         status = 400 if (form.errors or general_error) else 200
         return render_template("places/propose_step.html", form=form, place=place, step=step, heading=heading,
-                               last_step=LAST_STEP, skip_url=after, general_error=general_error), status
+                               last_step=LAST_STEP, skip_url=after, general_error=general_error,
+                               weekdays=WEEKDAYS), status
 
     if request.method == "GET":
         stewardship_routes.fill_form(form, place)
