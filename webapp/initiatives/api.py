@@ -11,7 +11,7 @@ from flask_login import current_user
 from webapp import openapi
 from webapp.domain_errors import Invalid
 from webapp.errors import ApiError
-from webapp.initiatives import clock, services
+from webapp.initiatives import clock, finding_place, services
 from webapp.initiatives.models import THEMES
 from webapp.initiatives.recurrence import expand_many
 from webapp.initiatives.search import parse_float
@@ -100,8 +100,9 @@ def _geojson(payload: dict):
 
 def list_initiatives():
     try:
-        lat = parse_float(request.args, "lat", -90, 90)
-        lon = parse_float(request.args, "lon", -180, 180)
+        args = finding_place.locate(request.args, take_first=True).args   # q: a postcode or place
+        lat = parse_float(args, "lat", -90, 90)
+        lon = parse_float(args, "lon", -180, 180)
     except Invalid as exc:   # the API's own 400 body: code "bad_request", `param` naming the parameter
         raise ApiError(exc.message, param=exc.field) from None
     if (lat is None) != (lon is None):
@@ -161,6 +162,10 @@ openapi.register(
             "summary": "Neighbourhood initiatives near a point, with their next activity dates",
             "operationId": "listInitiatives", "tags": ["initiatives"],
             "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 120},
+                 "description": "postcode (1234 or 1234 AB) or place (town, also alternate names, or gemeente); "
+                                "sets lat/lon (wins over them); an ambiguous name uses the best (most inhabitants); "
+                                "unknown: 400 with error.param q"},
                 {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90},
                  "description": "latitude (WGS84); give lat and lon together"},
                 {"name": "lon", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}},

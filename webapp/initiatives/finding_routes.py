@@ -8,9 +8,10 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from webapp.areas.geocode import MAX_TEXT
 from webapp.areas.services import list_gemeenten
 from webapp.domain_errors import Invalid, NotFound
-from webapp.initiatives import clock, helpers, services
+from webapp.initiatives import clock, finding_place, helpers, services
 from webapp.initiatives.models import Initiative
 from webapp.initiatives.recurrence import expand_many
 from webapp.initiatives.routes import visible_initiative
@@ -24,16 +25,25 @@ def index() -> ResponseReturnValue:
 
 
 def whats_on() -> ResponseReturnValue:
+    q = " ".join((request.args.get("q") or "").split())[:MAX_TEXT]
     try:
-        search = parse_search(request.args)
+        located = finding_place.locate(request.args)
+        search = parse_search(located.args)
     except Invalid as exc:   # the page again, with the message linked to the field it is about
-        return render_template("initiatives/whats_on.html", search=None, error=exc, results=[],
-                               gemeenten=list_gemeenten(), args=request.args), 400
+        # A place we do not know is not a broken request: 200, the message and the form with what was typed.
+        return render_template("initiatives/whats_on.html", search=None, error=exc, results=[], q=q,
+                               gemeenten=list_gemeenten(), args=request.args), 200 if exc.field == "q" else 400
+    did_you_mean = []
+    if len(located.candidates) > 1:
+        did_you_mean = [(c.label, url_for("initiatives.whats_on", **{
+            **{k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("q", "lat", "lon", "gemeente")},
+            "q": c.label})) for c in located.candidates]
     results = []
-    if search.has_point:
+    if search.has_point and not did_you_mean:
         results = services.whats_on(search.start, search.end, search.lon, search.lat, search.radius,
                                     search.theme, search.audience, search.free, search.access)
-    return render_template("initiatives/whats_on.html", search=search, error=None, results=results,
+    return render_template("initiatives/whats_on.html", search=search, error=None, results=results, q=q,
+                           origin=located.origin_text(), did_you_mean=did_you_mean,
                            gemeenten=list_gemeenten(), args=request.args)
 
 
