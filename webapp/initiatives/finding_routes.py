@@ -35,9 +35,9 @@ def whats_on() -> ResponseReturnValue:
                                gemeenten=list_gemeenten(), args=request.args), 200 if exc.field == "q" else 400
     did_you_mean = []
     if len(located.candidates) > 1:
-        did_you_mean = [(c.label, url_for("initiatives.whats_on", **{
-            **{k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("q", "lat", "lon", "gemeente")},
-            "q": c.label})) for c in located.candidates]
+        kept: dict[str, Any] = {k: v for k, v in request.args.to_dict(flat=False).items()
+                                if k not in ("q", "lat", "lon", "gemeente")}
+        did_you_mean = [(c.label, url_for("initiatives.whats_on", **kept, q=c.label)) for c in located.candidates]
     results = []
     if search.has_point and not did_you_mean:
         results = services.whats_on(search.start, search.end, search.lon, search.lat, search.radius,
