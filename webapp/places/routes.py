@@ -137,11 +137,10 @@ def search():
 
     hits = []
     if result is not None:
+        flags = barriers.flags_of([h.place.id for h in result.hits])   # one query for the whole list
         for hit in result.hits:
-            hits.append({"hit": hit, "badges": _badges(hit.place), "open": _open_text(hit.open_state, params.open_at)})
-    flags = barriers.flags_of([h.place.id for h in result.hits]) if result is not None else {}
-    for item in hits:
-        item["flags"] = flags.get(item["hit"].place.id, set())
+            hits.append({"hit": hit, "badges": _badges(hit.place), "open": _open_text(hit.open_state, params.open_at),
+                         "flags": flags.get(hit.place.id, set())})
     context = dict(
         params=params, result=result, hits=hits, error=error, origin=where.origin_text(params),
         did_you_mean=[(c.label, search_url(args, "q", "lat", "lon", "gemeente", "limit", q=c.label))
