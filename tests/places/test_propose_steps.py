@@ -29,6 +29,7 @@ def test_step_one_asks_only_the_essentials(client, login, make_user):
     html = client.get("/plekken/voorstellen").get_data(as_text=True)
     assert 'name="name"' in html and 'name="category"' in html and 'name="address"' in html
     assert 'name="opening_hours"' not in html and 'name="wheelchair"' not in html and "Stap 1 van 4" in html
+    assert "Breedtegraad" not in html and "Lengtegraad" not in html and '<input type="hidden" name="lat"' in html
 
 
 def test_steps_save_their_own_fields_and_can_be_skipped(client, login, make_user):

@@ -67,8 +67,8 @@ def propose():
         if gemeente_code:  # nothing to go on but the gemeente: its centre, marked approximate
             location = gemeente_centre(gemeente_code)
     if location is None:
-        form.lat.errors = [*form.lat.errors, _("Kies waar de plek is: gebruik uw locatie, tik op de kaart, "
-                                               "of vul het adres in met de postcode of de plaats.")]
+        form.address.errors = [*form.address.errors, _("Kies waar de plek is: gebruik uw locatie, tik op de "
+                                                       "kaart, of vul het adres in met de postcode of de plaats.")]
         return render()
     note = "approximate location: gemeente centre" if form.location() is None else ""
     if form.point_label.data:
