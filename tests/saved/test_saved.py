@@ -70,3 +70,13 @@ def test_without_csrf_token_nothing_is_stored(app, make_place, resident, login):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert _rows() == []
+
+
+def test_an_initiative_page_has_the_save_button(client, act_as, make_initiative, resident, other):
+    initiative = make_initiative(resident, title="Breiclub Knop")
+    act_as(other)
+    page = client.get(f"/initiatieven/{initiative.id}")
+    assert page.status_code == 200
+    assert f'action="/bewaard/initiative/{initiative.id}"' in page.text and "Bewaren" in page.text
+    client.post(f"/bewaard/initiative/{initiative.id}", data={"next": f"/initiatieven/{initiative.id}"})
+    assert "Niet meer bewaren" in client.get(f"/initiatieven/{initiative.id}").text

@@ -5,7 +5,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from webapp import navigation
-from webapp.places import api, manage_routes, routes
+from webapp.places import accessibility, api, barriers, manage_routes, routes
 from webapp.stewardship.blueprint import rule
 
 bp = Blueprint("places", __name__, template_folder="templates")
@@ -25,6 +25,10 @@ api_bp.add_url_rule("/api/v1/places", "list", api.list_places)
 api_bp.add_url_rule("/api/v1/places/<int:place_id>", "get", api.get_place)
 api_bp.add_url_rule("/api/v1/gemeenten/<code>/places.geojson", "gemeente_geojson", api.gemeente_geojson)
 api_bp.add_url_rule("/api/v1/gemeenten/<code>/places.csv", "gemeente_csv", api.gemeente_csv)
+
+# The accessibility summary and barrier flags of result cards and place pages (places/_access.html).
+bp.add_app_template_global(accessibility.summary, "access_summary")
+bp.add_app_template_global(barriers.flags, "barrier_flags")
 
 navigation.add("places.search", _l("Plekken zoeken"), order=10)
 navigation.add("places.propose", _l("Plek voorstellen"), order=30)

@@ -1,11 +1,9 @@
-"""Every URL rule of "Bewaard" (saved places and initiatives), and the template helpers the place pages and
-result cards use for the accessibility summary and barrier flags (webapp/places/templates/places/_access.html)."""
+"""Every URL rule of "Bewaard" (saved places and initiatives), and `is_saved` for the save buttons."""
 from __future__ import annotations
 
 from flask import Blueprint
 from flask_login import current_user
 
-from webapp.places import accessibility, barriers
 from webapp.saved import routes, services
 from webapp.stewardship.blueprint import rule
 
@@ -16,8 +14,6 @@ rule(bp, "/bewaard", "saved_list", routes.saved_list, ("GET",))
 rule(bp, T, "save", routes.save, limit="120 per hour")
 rule(bp, f"{T}/weg", "unsave", routes.unsave, limit="120 per hour")
 
-bp.add_app_template_global(accessibility.summary, "access_summary")
-bp.add_app_template_global(barriers.flags, "barrier_flags")
 
 
 @bp.app_template_global("is_saved")
