@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from tests.fixtures import database
 from webapp import create_app
+from webapp.areas import names as area_names
 from webapp.areas import services as areas
 from webapp.config import TestConfig
 from webapp.db_roles import app_role_for
@@ -32,7 +33,8 @@ from webapp.extensions import db, limiter
 from webapp.insight import services as insight
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_TABLES = {"gemeenten", "districts", "buurten", "alembic_version", "spatial_ref_sys"}
+REFERENCE_TABLES = {"gemeenten", "districts", "buurten", "postcodes_pc4", "place_names", "alembic_version",
+                    "spatial_ref_sys"}
 
 # Hypothesis' plugin by module name (pytest.ini switches off plugin autoloading: see there).
 pytest_plugins = ["tests.fixtures.users", "tests.fixtures.browser", "_hypothesis_pytestplugin"]
@@ -79,12 +81,15 @@ def _migrate_and_load(url: sa.URL) -> None:
         upgrade(revision="heads")
         areas.load_gemeenten(ROOT / "data" / "gemeenten-2023.geojson")
         areas.load_districts(ROOT / "data" / "amsterdam-stadsdelen.geojson", "GM0363")
+        area_names.load_postcodes(ROOT / "data" / "nl-pc4-geonames.csv")
+        area_names.load_place_names(ROOT / "data" / "nl-woonplaatsen-geonames.csv")
         insight.load_buurten(ROOT / "data" / "utrecht-buurten.geojson", "GM0344")
         db.session.remove()
         db.engine.dispose()
 
 
-LOADERS = (areas.load_gemeenten, areas.load_districts, insight.load_buurten)
+LOADERS = (areas.load_gemeenten, areas.load_districts, area_names.load_postcodes, area_names.load_place_names,
+           insight.load_buurten)
 
 
 @pytest.fixture(scope="session")

@@ -94,6 +94,7 @@ def drill(app):
         with original.app_context():
             from flask_migrate import upgrade
 
+            from webapp.areas import names as area_names
             from webapp.areas import services as areas
 
             db.session.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis; "
@@ -102,6 +103,8 @@ def drill(app):
             upgrade(revision="heads")
             areas.load_gemeenten(ROOT / "data" / "gemeenten-2023.geojson")
             areas.load_districts(ROOT / "data" / "amsterdam-stadsdelen.geojson", "GM0363")
+            area_names.load_postcodes(ROOT / "data" / "nl-pc4-geonames.csv")
+            area_names.load_place_names(ROOT / "data" / "nl-woonplaatsen-geonames.csv")
             _fill_every_table()
             db.session.remove()
             db.engine.dispose()

@@ -57,6 +57,17 @@ NOT_FREE_TEXT_PREFIXES = {
     "geometry_columns.": "PostGIS catalogue view",
 }
 NOT_FREE_TEXT: dict[str, str] = {
+    "place_names.gemeente": "reference data loaded from data/ (GeoNames), never typed by users",
+    "place_names.key": "reference data loaded from data/ (GeoNames), never typed by users",
+    "place_names.kind": "reference data loaded from data/ (GeoNames), never typed by users",
+    "place_names.label": "reference data loaded from data/ (GeoNames), never typed by users",
+    "place_names.name": "reference data loaded from data/ (GeoNames), never typed by users",
+    "place_names.province": "reference data loaded from data/ (GeoNames), never typed by users",
+    "place_names.ref": "reference data loaded from data/ (GeoNames), never typed by users",
+    "postcodes_pc4.gemeente": "reference data loaded from data/ (GeoNames), never typed by users",
+    "postcodes_pc4.gemeente_code": "reference data loaded from data/ (GeoNames), never typed by users",
+    "postcodes_pc4.pc4": "reference data loaded from data/ (GeoNames), never typed by users",
+    "postcodes_pc4.places": "reference data loaded from data/ (GeoNames), never typed by users",
     "places.category": "a choice from a fixed list",
     "places.cost": "a choice from a fixed list",
     "places.status": "a state set by the app",
