@@ -63,9 +63,17 @@ class Config:
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
         self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "Buurtplek <noreply@buurtplek.example>")
         self.SMTP_URL = os.environ.get("SMTP_URL", "")
+        # A plain relay on this machine (localhost:25, no TLS, no password) only when asked for explicitly.
+        self.SMTP_ALLOW_PLAIN_LOCAL = _bool("SMTP_ALLOW_PLAIN_LOCAL", False)
+        # Exact addresses through PDOK's Locatieserver (the national geocoder); off: postcodes and places only.
+        self.GEOCODER_PDOK_ENABLED = _bool("GEOCODER_PDOK_ENABLED", False)
+        self.GEOCODER_PDOK_URL = os.environ.get("GEOCODER_PDOK_URL",
+                                                "https://api.pdok.nl/bzk/locatieserver/search/v3_1")
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
         self.INSIGHT_WALK_REACH_M = int(os.environ.get("INSIGHT_WALK_REACH_M", "800"))  # 10 minutes' walk
         self.GRANTS_QUICK_LANE_CEILING_CENTS = int(os.environ.get("GRANTS_QUICK_LANE_CEILING_CENTS", "25000"))
+        # Bank details of a grant are removed this many months after payout (flask grants purge-bank-details).
+        self.GRANTS_BANK_DETAILS_RETENTION_MONTHS = int(os.environ.get("GRANTS_BANK_DETAILS_RETENTION_MONTHS", "18"))
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -115,7 +114,7 @@ def make_sender(config: Mapping[str, Any]) -> Sender:
     if backend == "log":
         return LogSender(sender_address)
     if backend == "smtp":
-        allow_plain = config.get("SMTP_ALLOW_PLAIN_LOCAL", os.environ.get("SMTP_ALLOW_PLAIN_LOCAL", ""))
+        allow_plain = config.get("SMTP_ALLOW_PLAIN_LOCAL", "")
         return SmtpSender(config.get("SMTP_URL", ""), sender_address,
                           allow_plain_local=str(allow_plain).lower() in ("1", "true", "yes", "on"))
     raise ValueError(f"unknown MAIL_BACKEND {backend!r}: use 'log' or 'smtp'")

@@ -12,7 +12,6 @@ Financial personal data:
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -206,8 +205,7 @@ def reveal(user: User, application: GrantApplication) -> GrantBankAccount | None
 
 
 def retention_months() -> int:
-    value = current_app.config.get("GRANTS_BANK_DETAILS_RETENTION_MONTHS") or os.environ.get(
-        "GRANTS_BANK_DETAILS_RETENTION_MONTHS") or DEFAULT_RETENTION_MONTHS
+    value = current_app.config.get("GRANTS_BANK_DETAILS_RETENTION_MONTHS") or DEFAULT_RETENTION_MONTHS
     return max(1, int(value))
 
 
