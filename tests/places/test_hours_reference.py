@@ -48,7 +48,7 @@ def test_agrees_with_opening_hours_js_at_least_99_percent(reference):
     for result in reference["results"]:
         if "rejected" in result or hours.problem(result["value"]) is not None:
             continue
-        for moment, expected in zip(moments, result["states"]):
+        for moment, expected in zip(moments, result["states"], strict=True):
             if expected == "error":  # the reference itself failed at this moment
                 continue
             total += 1

@@ -1,10 +1,14 @@
 """The patch layer in front of opening-hours-py (webapp/places/hours_syntax.py): one test per rewrite,
 on the rewritten text, so a rewrite that stops doing its job fails here before it shows up elsewhere."""
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.easter import easter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from webapp.places import hours
 from webapp.places import hours_syntax as syntax
 
 
@@ -100,13 +104,6 @@ def test_partial_rules():
 
 
 # --- Hostile input: never an exception, always a state or a message ---------------------------------------
-
-from datetime import datetime  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
-
-from webapp.places import hours  # noqa: E402
 
 _PIECES = ["Mo", "Tu-Fr", "Su[-1]", "PH", "SH", "PH +1 day", "easter", "Apr 02", "week 05", "2026", "Jan-Mar",
            "10:00", "-", "+", "18:00+", "sunrise", "(sunset+01:00)", ",", ", ", ";", " || ", " ", "off", "open",

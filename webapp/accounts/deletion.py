@@ -22,10 +22,10 @@ log = logging.getLogger(__name__)
 
 UNCONFIRMED_KEEP = timedelta(days=30)
 
-_DELETE_HOOKS: list[Callable[[User], None]] = []
+_DELETE_HOOKS: list[Callable[[User], object]] = []
 
 
-def on_account_deleted(fn: Callable[[User], None]) -> Callable[[User], None]:
+def on_account_deleted(fn: Callable[[User], object]) -> Callable[[User], object]:
     """Other domains register `fn(user)` to tidy up (e.g. end co-ownerships) when an account goes.
     It runs inside the same transaction, before the personal data is removed."""
     _DELETE_HOOKS.append(fn)

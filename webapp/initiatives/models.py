@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model, db
 
 THEMES = ("ontmoeting", "sport", "culture", "language", "green", "care", "youth", "elderly", "other")
 STATUSES = ("idea", "active", "paused", "ended")
@@ -39,7 +39,7 @@ initiative_places = Table(
 )
 
 
-class Initiative(db.Model):
+class Initiative(Model):
     """A buurtinitiatief. Public at once; owners are its co-owners (see stewardship)."""
 
     __tablename__ = "initiatives"
@@ -88,7 +88,7 @@ class Initiative(db.Model):
         return f"<Initiative {self.id} {self.title!r}>"
 
 
-class Activity(db.Model):
+class Activity(Model):
     """A one-off or recurring activity of an initiative.
 
     Times are local wall-clock times in `timezone` (Europe/Amsterdam); each date is expanded in local
@@ -128,7 +128,7 @@ class Activity(db.Model):
         return {c.on_date for c in self.cancellations}
 
 
-class ActivityCancellation(db.Model):
+class ActivityCancellation(Model):
     """One date of an activity that does not go ahead (local date)."""
 
     __tablename__ = "initiative_activity_cancellations"
@@ -140,7 +140,7 @@ class ActivityCancellation(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class Participation(db.Model):
+class Participation(Model):
     """"Doe mee": a resident wants to join or volunteer. Only the owners (and the resident) see it."""
 
     __tablename__ = "initiative_participations"
