@@ -1,18 +1,12 @@
 """Forms for proposing, editing and suggesting, asking to join, reporting and moderating."""
 from __future__ import annotations
 
-import math
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
-from webapp.places.attributes import ATTRIBUTES, CATEGORIES, COSTS
 from webapp.stewardship import services
-
-ANSWERS = [SelectChoice("yes", _l("Ja")), SelectChoice("limited", _l("Deels")), SelectChoice("no", _l("Nee")),
-           SelectChoice("unknown", _l("Weet ik niet"))]
 
 REPORT_LABELS = {
     "access_barrier": _l("Iets is niet (meer) toegankelijk, bijvoorbeeld de oprit is weg"),
@@ -28,91 +22,6 @@ REPORT_SHORT = {
     "wrong_info": _l("Verkeerde informatie"),
     "inappropriate": _l("Ongepast"),
 }
-
-# Text fields of a place (attributes come from ATTRIBUTES).
-PLACE_TEXT_FIELDS = ("name", "category", "description", "address", "website", "phone", "opening_hours",
-                     "house_rules", "cost")
-
-
-def _opening_hours(form, field):
-    error = services.opening_hours_error(field.data or "")
-    if error:
-        raise ValidationError(error)
-
-
-def _number(field_name):
-    limit = 90 if field_name == "lat" else 180
-
-    def check(form, field):
-        if field.data and field.data.strip():
-            try:
-                number = float(field.data.strip().replace(",", "."))
-            except ValueError as exc:
-                raise ValidationError(_l("Vul een getal in, bijvoorbeeld 52.37.")) from exc
-            if not math.isfinite(number) or abs(number) > limit:
-                raise ValidationError(_l("Dit getal ligt niet op de kaart."))
-    return check
-
-
-class PlaceForm(FlaskForm):
-    name = StringField(_l("Naam van de plek"), validators=[
-        InputRequired(_l("Vul de naam van de plek in.")), Length(max=160)])
-    category = SelectField(_l("Soort plek"), choices=[SelectChoice("", _l("Kies een soort plek"))]
-                           + [SelectChoice(value, label) for value, label in CATEGORIES.items()],
-                           validators=[InputRequired(_l("Kies een soort plek."))])
-    description = TextAreaField(_l("Wat kun je hier doen?"), validators=[Length(max=4000)])
-    address = StringField(_l("Adres"), validators=[Length(max=200)])
-    gemeente_code = SelectField(_l("Gemeente"), choices=[], validate_choice=False, default="")
-    lat = StringField(_l("Breedtegraad"), validators=[_number("lat")])
-    lon = StringField(_l("Lengtegraad"), validators=[_number("lon")])
-    website = StringField(_l("Website"), validators=[Length(max=300)])
-    phone = StringField(_l("Telefoonnummer"), validators=[Length(max=40)])
-    opening_hours = StringField(_l("Openingstijden"), validators=[Length(max=500), _opening_hours])
-    house_rules = TextAreaField(_l("Spelregels (huisregels)"), validators=[Length(max=4000)])
-    cost = SelectField(_l("Kost het geld?"), default="", choices=[SelectChoice("", _l("Weet ik niet"))]
-                       + [SelectChoice(value, label) for value, label in COSTS.items()])
-
-    def attribute_fields(self, group: str):
-        return [self[a.key] for a in ATTRIBUTES if a.group == group]
-
-    def values(self) -> dict:
-        """The editable place values from the form."""
-        out = {name: (self[name].data or "").strip() for name in PLACE_TEXT_FIELDS}
-        out["cost"] = out["cost"] or None
-        for attribute in ATTRIBUTES:
-            out[attribute.key] = self[attribute.key].data or "unknown"
-        if out["toilets"] == "no":
-            out["toilets_wheelchair"] = "no"
-        return out
-
-    def location(self) -> tuple[float, float] | None:
-        """(lon, lat) when both are filled in."""
-        lat, lon = (self.lat.data or "").strip(), (self.lon.data or "").strip()
-        if not lat or not lon:
-            return None
-        try:
-            return float(lon.replace(",", ".")), float(lat.replace(",", "."))
-        except ValueError:
-            return None
-
-
-for _attribute in ATTRIBUTES:
-    setattr(PlaceForm, _attribute.key,
-            RadioField(_attribute.label, choices=ANSWERS, default="unknown", validators=[Optional()]))
-
-
-class ProposeForm(PlaceForm):
-    confirm_new = HiddenField()
-
-
-class EditForm(PlaceForm):
-    version = HiddenField()
-    note = StringField(_l("Wat heeft u veranderd? (mag leeg blijven)"), validators=[Length(max=300)])
-
-
-class SuggestPlaceForm(PlaceForm):
-    note = TextAreaField(_l("Toelichting voor de beheerders (mag leeg blijven)"), validators=[Length(max=1000)])
-
 
 class SuggestInitiativeForm(FlaskForm):
     title = StringField(_l("Naam"), validators=[InputRequired(_l("Vul een naam in.")), Length(max=160)])

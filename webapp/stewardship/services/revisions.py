@@ -176,15 +176,3 @@ def confirm_attributes(user: Any, subject: Any) -> None:
     require(can_confirm(subject) and can_edit(user, subject))
     apply_edit(subject, user, {CONFIRM_FIELD: local_today()}, subject.version, kind="confirm")
     log.info("%s %s attributes confirmed by user %s", subject_type(subject), subject.id, user.id)
-
-
-def opening_hours_error(text: str) -> str | None:
-    """The subject domains' own rule on opening hours, for a form validator: None when fine, else the message.
-    (The rule itself is the places domain's: webapp.places.services.opening_hours_error.)"""
-    for subject_kind in registry.all_types():
-        if "opening_hours" in subject_kind.editable_fields and subject_kind.check_values is not None:
-            try:
-                subject_kind.check_values({"opening_hours": text})
-            except Invalid as exc:
-                return exc.message
-    return None
