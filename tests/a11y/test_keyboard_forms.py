@@ -31,7 +31,7 @@ def _type_into(kb, name: str, text: str, **kwargs) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", [PHONE, NARROW], ids=["phone", "320"])
 def test_propose_a_place_with_the_keyboard_only(app, new_page, make_user, keyboard, viewport):
-    assert "stewardship.propose" in app.view_functions, "the propose page (endpoint stewardship.propose) exists"
+    assert "places.propose" in app.view_functions, "the propose page (endpoint places.propose) exists"
     user = make_user(name="Noor Toetsenbord")
     page = new_page(viewport=viewport, service_workers="block")
     login_through_form(page, user.email, PASSWORD)
@@ -48,11 +48,6 @@ def test_propose_a_place_with_the_keyboard_only(app, new_page, make_user, keyboa
     if gemeente.count():
         kb.tab_to("Gemeente", role="combobox", exact=True)
         page.keyboard.type("Amsterdam")
-    # The coordinates are behind a disclosure: open it with Enter, fill them in.
-    kb.tab_to("Coördinaten invullen")
-    page.keyboard.press("Enter")
-    _type_into(kb, "Breedtegraad", "52.3731", role="textbox")
-    _type_into(kb, "Lengtegraad", "4.8922", role="textbox")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
 
     kb.tab_to("Voorstel versturen", role="button", max_tabs=250)
@@ -61,9 +56,17 @@ def test_propose_a_place_with_the_keyboard_only(app, new_page, make_user, keyboa
         kb.tab_to("Mijn plek is nieuw: voorstel opslaan", role="button")
         _press_enter_and_wait(page)
     assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
-    row = db.session.execute(sa.text("select status, category, created_by_id from places where name = :n"),
+    # No coordinates typed: the address's postcode placed it; the proposer confirms the point.
+    assert page.get_by_role("heading", name="Klopt de plek?").count() == 1
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
+    kb = keyboard(page)
+    kb.tab_to("Ja, de plek klopt", role="button", max_tabs=250)
+    _press_enter_and_wait(page)
+    row = db.session.execute(sa.text("select status, category, created_by_id, round(st_y(location)::numeric, 3), "
+                                     "round(st_x(location)::numeric, 3) from places where name = :n"),
                              {"n": name}).one()
-    assert row == ("proposed", "community_centre", user.id)
+    assert row[:3] == ("proposed", "community_centre", user.id)
+    assert (float(row[3]), float(row[4])) == (52.371, 4.904)  # postcode 1011's point, not the gemeente's centre
 
 
 @pytest.mark.browser
