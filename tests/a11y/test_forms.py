@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import render_template_string
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField
+from wtforms import BooleanField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired
 
 from tests.fixtures.browser import axe_violations
@@ -27,7 +27,7 @@ class PlaceForm(FlaskForm):
     name = StringField("Naam van de plek", validators=[DataRequired("Vul de naam van de plek in.")])
     address = StringField("Adres")
     agree = BooleanField("Ik ken de spelregels", validators=[DataRequired("Zet een vinkje.")])
-    cost = RadioField("Wat kost het?", choices=[("free", "Gratis"), ("paid", "Betaald")],
+    cost = RadioField("Wat kost het?", choices=[SelectChoice("free", "Gratis"), SelectChoice("paid", "Betaald")],
                       validators=[DataRequired("Kies wat het kost.")])
 
 
