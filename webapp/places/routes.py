@@ -14,7 +14,7 @@ from webapp.areas.services import list_gemeenten
 from webapp.errors import ApiError
 from webapp.i18n import distance as format_distance
 from webapp.i18n import local_date
-from webapp.places import barriers, hours, mapview, next_steps, visibility, where
+from webapp.places import barriers, hours, next_steps, visibility, where
 from webapp.places import search as searching
 from webapp.places.attributes import (
     ACTIVITIES,
@@ -121,6 +121,9 @@ def search():
     status = 400 if error and error_param != "q" else 200
 
     rendered_map = None
+    if view_map:
+        # Imported here: folium takes about a second to import, and only the pages with a map need it.
+        from webapp.places import mapview
     if view_map and result is not None:
         markers = [mapview.MapMarker(*lonlat(h.place), name=h.place.name,
                                      url=url_for("places.detail", place_id=h.place.id),
@@ -192,6 +195,8 @@ def detail(place_id: int):
     lon, lat = lonlat(place)
     if visibility.is_closed(place):
         return _closed(place, lon, lat)
+    from webapp.places import mapview  # on first use: see search()
+
     fmap = mapview.build_map([mapview.MapMarker(lon, lat, place.name, url_for("places.detail", place_id=place.id),
                                                 str(CATEGORIES.get(place.category, "")))],
                              (lon, lat), zoom=16, height="16rem")
