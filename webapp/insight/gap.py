@@ -11,6 +11,7 @@ from sqlalchemy import Float, Select, String, bindparam, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import LateralFromClause
 
+from webapp import geo
 from webapp.extensions import db
 from webapp.insight.buurten import buurt_at
 from webapp.insight.models import RD_NEW, Buurt
@@ -86,10 +87,10 @@ def _reach(condition: ColumnElement[bool]) -> LateralFromClause:
     circle = func.ST_Buffer(place_rd, bindparam("reach", type_=Float), f"quad_segs={QUAD_SEGS}")
     return (select(func.ST_Union(circle).label("area"))
             .where(rules.public(), condition,
-                   # index prefilter on geography (metres on the spheroid), a little wider than the reach;
-                   # the circles themselves decide.
-                   func.ST_DWithin(func.geography(Place.location), func.geography(Buurt.boundary),
-                                   bindparam("prefilter", type_=Float)))
+                   # index prefilter on geography (metres on the sphere, webapp/geo.py), a little wider
+                   # than the reach; the circles (RD New, planar metres) themselves decide.
+                   geo.within_m(geo.geography(Place.location), geo.geography(Buurt.boundary),
+                                bindparam("prefilter", type_=Float)))
             .lateral())
 
 
