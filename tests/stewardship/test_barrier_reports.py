@@ -132,3 +132,16 @@ def test_a_link_can_choose_the_problem_ahead(client, act_as, make_place, residen
     radio = re.search(r'<input[^>]*value="access_barrier"[^>]*>', page).group(0)
     option = re.search(r'<option[^>]*value="toilets"[^>]*>', page).group(0)
     assert "checked" in radio and "selected" in option
+
+
+def test_a_barrier_report_changes_the_search_card_and_filter_at_once(client, act_as, make_place, resident):
+    """Through the real search page: the card says "gemeld", and the "must be yes" filter leaves it out."""
+    place = make_place("Buurthuis Drempelmelding", step_free_entrance="yes", wheelchair="yes")
+    search = "/plekken?lat=52.3731&lon=4.8922&radius=1000"
+    act_as(resident)
+    assert "Buurthuis Drempelmelding" in client.get(f"{search}&need=step_free_entrance").text
+    assert client.post(f"/beheer/place/{place.id}/melden", data=_report_form()).status_code == 302
+    card_page = client.get(search).text
+    assert "Buurthuis Drempelmelding" in card_page and FLAG in card_page
+    assert "Buurthuis Drempelmelding" not in client.get(f"{search}&need=step_free_entrance").text
+    assert "Buurthuis Drempelmelding" in client.get(f"{search}&need=wheelchair").text  # only that attribute
