@@ -26,20 +26,26 @@ def test_propose_publish_join_accept_edit_revert(new_page, browser_login, assert
     page.get_by_label("Naam van de plek").fill("Buurtkamer De Vlinder")
     page.get_by_label("Soort plek").select_option("community_centre")
     page.get_by_label("Wat kun je hier doen?").fill("Koffie drinken en een praatje maken.")
-    page.get_by_text("Coördinaten invullen").click()
-    page.get_by_label("Breedtegraad").fill("52.3600")
-    page.get_by_label("Lengtegraad").fill("4.9000")
+    # Step 1, the essentials: where is an address; its postcode places the point, the proposer confirms it.
+    page.get_by_label("Adres", exact=True).fill("Dorpsstraat 12, 1011 AB Amsterdam")
+    page.get_by_role("button", name="Voorstel versturen").click()
+    page.get_by_role("heading", name="Klopt de plek?").wait_for()
+    page.get_by_role("button", name="Ja, de plek klopt").click()
+    # Step 2, accessibility. No toilet: the wheelchair-toilet question disappears.
+    page.wait_for_url(re.compile(r"stap=2"))
     page.locator("fieldset", has_text="Toegankelijk met rolstoel").get_by_label("Ja", exact=True).check()
-    # The opening hours helper builds the OSM text.
-    page.get_by_label("maandag").check()
-    page.get_by_label("dinsdag").check()
-    page.get_by_label("woensdag").check()
-    page.get_by_role("button", name="Voeg toe").click()
-    assert page.get_by_label("Openingstijden").input_value() == "Mo-We 09:00-17:00"
-    # No toilet: the wheelchair-toilet question disappears.
     page.locator("fieldset", has_text="Toilet aanwezig").get_by_label("Nee", exact=True).check()
     assert page.locator("fieldset", has_text="Toilet voor rolstoel").is_hidden()
-    page.get_by_role("button", name="Voorstel versturen").click()
+    page.get_by_role("button", name="Opslaan en verder").click()
+    # Step 3 (safety and house rules) is skipped; step 4: times per weekday become the OSM text.
+    page.wait_for_url(re.compile(r"stap=3"))
+    page.get_by_role("link", name="Stap overslaan").click()
+    page.wait_for_url(re.compile(r"stap=4"))
+    for day in ("maandag", "dinsdag", "woensdag"):
+        times = page.locator("fieldset", has_text=day)
+        times.get_by_label("Van").fill("09:00")
+        times.get_by_label("Tot").fill("17:00")
+    page.get_by_role("button", name="Opslaan en afronden").click()
     page.wait_for_url(re.compile(r"/plekken/mijn$"))
     assert "Wacht op een moderator" in page.content()
     assert_accessible(page)
