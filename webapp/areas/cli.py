@@ -1,14 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from webapp.areas import services
+from webapp.areas import names, services
 
 areas_cli = AppGroup("areas", help="Gemeenten and districts.")
+
+
+def _load(what: str, loader: Callable[..., services.LoadReport], *args: Any) -> None:
+    """Run one loader; a file it refuses is a clear error on the command line, not a traceback."""
+    try:
+        report = loader(*args)
+    except services.LoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_report(what, report)
 
 
 def _print_report(what: str, report: services.LoadReport) -> None:
@@ -24,11 +35,7 @@ def _print_report(what: str, report: services.LoadReport) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def load(file: Path) -> None:
     """Load gemeenten (CBS/PDOK GeoJSON) idempotently."""
-    try:
-        report = services.load_gemeenten(file)
-    except services.LoadError as exc:
-        raise click.ClickException(str(exc)) from exc
-    _print_report("gemeenten", report)
+    _load("gemeenten", services.load_gemeenten, file)
 
 
 @areas_cli.command("load-districts")
@@ -38,11 +45,7 @@ def load(file: Path) -> None:
 @click.option("--name-field", default="Stadsdeel")
 def load_districts(file: Path, gemeente_code: str, code_field: str, name_field: str) -> None:
     """Load the districts of one gemeente idempotently."""
-    try:
-        report = services.load_districts(file, gemeente_code, code_field, name_field)
-    except services.LoadError as exc:
-        raise click.ClickException(str(exc)) from exc
-    _print_report("districts", report)
+    _load("districts", services.load_districts, file, gemeente_code, code_field, name_field)
 
 
 def register(app: Flask) -> None:
@@ -53,23 +56,11 @@ def register(app: Flask) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def load_postcodes(file: Path) -> None:
     """Load the 4-digit postcodes (GeoNames CSV) idempotently."""
-    from webapp.areas import names
-
-    try:
-        report = names.load_postcodes(file)
-    except services.LoadError as exc:
-        raise click.ClickException(str(exc)) from exc
-    _print_report("postcodes", report)
+    _load("postcodes", names.load_postcodes, file)
 
 
 @areas_cli.command("load-places")
 @click.argument("file", type=click.Path(path_type=Path))
 def load_places(file: Path) -> None:
     """Load woonplaatsen with alternate names (GeoNames CSV) and the gemeente names, idempotently."""
-    from webapp.areas import names
-
-    try:
-        report = names.load_place_names(file)
-    except services.LoadError as exc:
-        raise click.ClickException(str(exc)) from exc
-    _print_report("place names", report)
+    _load("place names", names.load_place_names, file)
