@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile: Moto G Power screen, simulated slow 4G, 4x CPU slowdown) on the pages residents
-# use most: the search results, a place page, the propose form and the grants public page.
+# use most: the search results (by gemeente and by postcode), a place page, the propose form and one of its
+# later steps (a proposal the demo resident makes in this database), and the grants public page.
 # Prints each category's score per page. Targets (issue 7): performance >= 90, accessibility 100,
 # best practices >= 95, SEO >= 90.
 #
@@ -101,14 +102,23 @@ with app.test_request_context():
     vf = app.view_functions
     one = lambda sql: db.session.execute(text(sql)).scalar()
     cookie = ""
+    proposal = None
     resident = one("select id || ':' || session_version from users where email = 'bewoner01@demo.buurtplek.example'")
     if resident:
         cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": resident, "_fresh": True})
+        # A proposal of this resident (the database is made anew each run), for a propose step page.
+        from webapp.accounts.models import User
+        from webapp.places.services import propose_place
+        user = db.session.get(User, int(resident.split(":")[0]))
+        proposal = propose_place(user, {"name": "Buurttuin De Lantaarn", "category": "garden"}, 4.9, 52.36).id
+        db.session.commit()
     pages = [
         ("search", "places.search", {"gemeente": "GM0363"}, False),
+        ("search-q", "places.search", {"q": "3511"}, False),
         ("place", "places.detail", {"place_id": one("select id from places where status = 'published' and not hidden "
                                                     "and gemeente_code = 'GM0363' order by id limit 1")}, False),
-        ("propose", "stewardship.propose", {}, True),
+        ("propose", "places.propose", {}, True),
+        ("step-2", "places.propose", {"plek": proposal, "stap": 2}, True),
         ("grants", "grants.public_page", {"code": "GM0363"}, False),
     ]
     for name, endpoint, args, signed_in in pages:
