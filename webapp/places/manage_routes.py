@@ -24,6 +24,14 @@ from webapp.transactions import commit_or_show
 subject_url = stewardship_routes.subject_url
 
 
+
+def _expected_version(form: Any) -> int:
+    """The version the editor loaded (optimistic locking); a tampered value is a 400, never a 500."""
+    try:
+        return int(form.version.data or "")
+    except ValueError:
+        abort(400)
+
 def _place_or_404(place_id: int) -> Place:
     place = db.session.get(Place, place_id)
     if place is None:
@@ -120,10 +128,7 @@ def _propose_step():
         return render()
     if not form.validate_on_submit():
         return render()
-    try:
-        expected = int(form.version.data or "")
-    except ValueError:
-        abort(400)
+    expected = _expected_version(form)
     return commit_or_show(lambda: stewardship.edit_subject(current_user, place, form.values(), expected,
                                                            note=f"proposal step {step}"),
                           then=after, success=done, show_again=lambda exc: render(exc.message))
@@ -177,10 +182,7 @@ def edit(place_id: int):
         return render()
     if not form.validate_on_submit():
         return render()
-    try:
-        expected = int(form.version.data or "")
-    except ValueError:
-        abort(400)
+    expected = _expected_version(form)
     values = form.values()
     location = form.location()
     if location is not None:
