@@ -139,13 +139,13 @@ def test_language_switch_in_the_header_works_without_javascript(new_page):
     page = new_page(java_script_enabled=False, locale="nl-NL")
     page.goto("/offline")
     assert page.locator("html").get_attribute("lang") == "nl"
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     assert page.url.endswith("/offline")
     assert page.locator("html").get_attribute("lang") == "en"
     page.goto("/inloggen")  # remembered on the next page
     assert page.locator("html").get_attribute("lang") == "en"
-    page.get_by_role("button", name="Nederlands").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nederlands").click()
     assert page.url.endswith("/inloggen")
     assert page.locator("html").get_attribute("lang") == "nl"

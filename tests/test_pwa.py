@@ -138,8 +138,8 @@ def test_last_pages_stay_readable_offline(new_page):
         saved = page.locator("[data-saved-pages]")
         saved.wait_for(state="visible")
         assert saved.get_by_role("link", name=re.compile("Inloggen")).count() == 1
-        saved.get_by_role("link", name=re.compile("Inloggen")).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            saved.get_by_role("link", name=re.compile("Inloggen")).click()
         assert page.get_by_role("heading", level=1).inner_text() == "Inloggen"
     finally:
         context.set_offline(False)

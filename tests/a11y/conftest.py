@@ -46,8 +46,8 @@ def login_through_form(page, email: str, password: str) -> None:
     page.goto("/inloggen")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen", exact=True).click()
     assert "/inloggen" not in page.url, f"logging in as {email} failed: still on {page.url}"
 
 

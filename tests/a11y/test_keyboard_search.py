@@ -39,8 +39,8 @@ def test_search_and_filter_with_the_keyboard_only(app, demo_world, new_page, key
     assert results.count() > 0, "the demo has free places in Amsterdam"
     name = results.first.inner_text()
     kb.tab_to(name, role="link", exact=True, max_tabs=200)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_role("heading", level=1).inner_text() == name
     # Back to the results, and the filter is still there.
     page.go_back()

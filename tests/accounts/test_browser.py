@@ -52,8 +52,8 @@ def test_register_confirm_login_account(new_page, assert_accessible, dev_mode):
 
     page.get_by_label("E-mailadres").fill("aylin@example.org")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
     page.goto("/account")
     page.get_by_role("heading", level=1, name="Mijn account").wait_for()
     assert "aylin@example.org" in page.locator("main").inner_text()

@@ -25,13 +25,13 @@ def test_start_initiative_add_activity_resident_joins(new_page, browser_login, a
     page.get_by_label("In één zin: wat doet u?").fill("Samen breien en koffie drinken.")
     page.get_by_label("Ontmoeting").check()
     page.get_by_label("Zoek een plek op naam of adres").fill("Dapper")
-    page.get_by_role("button", name="Plek zoeken").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Plek zoeken").click()
     assert_accessible(page)
     page.get_by_label("Bibliotheek Dapperbuurt").check()
     page.get_by_label("Gratis", exact=True).check()
-    page.get_by_role("button", name="Initiatief starten").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Initiatief starten").click()
 
     # Straight on to the first activity.
     assert page.locator("h1").inner_text() == "Activiteit toevoegen"
@@ -42,8 +42,8 @@ def test_start_initiative_add_activity_resident_joins(new_page, browser_login, a
     page.get_by_label("Begintijd").fill("19:30")
     page.get_by_label("Eindtijd").fill("21:00")
     page.get_by_label("Elke week", exact=True).check()
-    page.get_by_role("button", name="Opslaan").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Opslaan").click()
     assert page.locator("h1").inner_text() == "Breiclub De Steek"
     assert "19:30" in page.locator("#when-heading + ul").inner_text()
     assert_accessible(page)
@@ -55,21 +55,21 @@ def test_start_initiative_add_activity_resident_joins(new_page, browser_login, a
     other.goto(f"/wat-is-er-te-doen?lat={AMSTERDAM[1]}&lon={AMSTERDAM[0]}&radius=2000")
     assert_accessible(other)
     assert other.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    other.get_by_role("link", name="Breiclub De Steek").first.click()
-    other.wait_for_load_state()
+    with other.expect_navigation():
+        other.get_by_role("link", name="Breiclub De Steek").first.click()
     assert_accessible(other)
-    other.get_by_role("link", name="Ik doe mee").click()
-    other.wait_for_load_state()
+    with other.expect_navigation():
+        other.get_by_role("link", name="Ik doe mee").click()
     assert_accessible(other)
     other.get_by_label("Bericht aan de organisatoren (mag leeg blijven)").fill("Ik kan nog niet breien!")
-    other.get_by_role("button", name="Ik doe mee").click()
-    other.wait_for_load_state()
+    with other.expect_navigation():
+        other.get_by_role("button", name="Ik doe mee").click()
     assert "U doet mee" in other.content()
     assert_accessible(other)
 
     # The owner sees who joined.
-    page.get_by_role("link", name="Wie doen er mee").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Wie doen er mee").click()
     assert "Samir Buurman" in page.content() and "Ik kan nog niet breien!" in page.content()
     assert_accessible(page)
 
@@ -81,7 +81,7 @@ def test_whats_on_choosing_a_gemeente_and_poster(new_page, assert_accessible, ma
     assert_accessible(page)
     page.get_by_label("Gemeente").select_option(label="Utrecht")
     page.get_by_label("Toegankelijk met rolstoel: ja").check()
-    page.get_by_role("button", name="Zoeken").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken").click()
     assert "gemeente=GM0344" in page.url and "access=wheelchair" in page.url
     assert_accessible(page)

@@ -62,8 +62,8 @@ def test_list_works_with_javascript_off(browser, live_server, places):
         page.goto("/")
         assert not page.get_by_role("button", name="Gebruik mijn locatie").is_visible()
         page.get_by_label("Gemeente").select_option(label="Utrecht")
-        page.get_by_role("button", name="Zoeken").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Zoeken").click()
         assert "gemeente=GM0344" in page.url
         assert page.locator(".place-card h3").all_inner_texts() == ["Moestuin De Wilg"]
         page.get_by_role("link", name="Moestuin De Wilg").click()

@@ -27,8 +27,8 @@ def places(make_place):
 def _search(page, text):
     page.goto("/plekken")
     page.locator("#q").fill(text)
-    page.locator("#search-submit").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#search-submit").click()
 
 
 @pytest.mark.parametrize("text,found,origin", [
@@ -83,13 +83,13 @@ def test_an_empty_search_offers_a_counted_step_that_works(new_page, assert_acces
     assert page.locator(".place-card").count() == 0
     nearest = page.get_by_role("link", name="Toon de dichtstbijzijnde die aan alles voldoet: 6,4 km")
     assert_accessible(page)
-    nearest.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        nearest.click()
     assert page.locator(".place-card h3").all_inner_texts() == ["Stilte Zes"]
     chip = page.locator("a.chip")
     assert chip.count() == 1
-    chip.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        chip.click()
     assert page.locator("a.chip").count() == 0
 
 

@@ -44,8 +44,8 @@ def test_a_saved_place_opens_offline(new_page, make_place, make_user, browser_lo
     _wait_for_worker(page)
     browser_login(page, user)
     page.goto(f"/plekken/{place.id}")
-    page.get_by_role("button", name="Bewaren").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaren").click()
     assert page.get_by_role("button", name="Niet meer bewaren").count() == 1
     page.goto("/bewaard")
     assert page.get_by_role("link", name="Buurthuis Offline").count() == 1
@@ -75,8 +75,8 @@ def test_a_barrier_report_changes_the_page_at_once(new_page, make_place, make_us
     page.get_by_label("Wat klopt er niet?").select_option("step_free_entrance")
     page.get_by_label("Beschrijf het probleem").fill("De oprit is weg")
     assert_accessible(page)
-    page.get_by_role("button", name="Melding versturen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Melding versturen").click()
     page.goto(f"/plekken/{place.id}")
     assert "gemeld: mogelijk niet juist" in page.locator(".access-summary").inner_text()
     assert page.locator(".attribute-reported").count() == 1

@@ -57,8 +57,8 @@ def test_propose_publish_join_accept_edit_revert(new_page, browser_login, assert
     browser_login(mod_page, moderator)
     mod_page.goto("/moderatie")
     assert_accessible(mod_page)
-    mod_page.get_by_role("button", name=re.compile(r"^Publiceren\s*: Buurtkamer De Vlinder")).click()
-    mod_page.wait_for_load_state()
+    with mod_page.expect_navigation():
+        mod_page.get_by_role("button", name=re.compile(r"^Publiceren\s*: Buurtkamer De Vlinder")).click()
     db.session.expire_all()
     assert db.session.get(Place, place.id).status == "published"
 
@@ -68,30 +68,30 @@ def test_propose_publish_join_accept_edit_revert(new_page, browser_login, assert
     other_page.goto(f"/beheer/place/{place.id}/meebeheren")
     assert_accessible(other_page)
     other_page.get_by_label("Waarom wilt u mee beheren?").fill("Ik woon om de hoek en zet graag koffie.")
-    other_page.get_by_role("button", name="Vraag versturen").click()
-    other_page.wait_for_load_state()
+    with other_page.expect_navigation():
+        other_page.get_by_role("button", name="Vraag versturen").click()
 
     # 4. The co-owner accepts.
     page.goto(f"/beheer/place/{place.id}")
     assert_accessible(page)
-    page.get_by_role("button", name=re.compile(r"^Accepteren\s*: Bilal Buurman")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"^Accepteren\s*: Bilal Buurman")).click()
     assert "Bilal Buurman" in page.locator("#owners-heading + ul").inner_text()
 
     # 5. The new co-owner edits the place.
     other_page.goto(f"/plekken/{place.id}/bewerken")
     assert_accessible(other_page)
     other_page.get_by_label("Wat kun je hier doen?").fill("Dit is fout")
-    other_page.get_by_role("button", name="Opslaan").click()
-    other_page.wait_for_load_state()
+    with other_page.expect_navigation():
+        other_page.get_by_role("button", name="Opslaan").click()
     db.session.expire_all()
     assert db.session.get(Place, place.id).description == "Dit is fout"
 
     # 6. The moderator reverts that edit from the history page.
     mod_page.goto(f"/plekken/{place.id}/geschiedenis")
     assert_accessible(mod_page)
-    mod_page.locator("li.card").nth(1).get_by_role("button", name=re.compile("Terugzetten")).click()
-    mod_page.wait_for_load_state()
+    with mod_page.expect_navigation():
+        mod_page.locator("li.card").nth(1).get_by_role("button", name=re.compile("Terugzetten")).click()
     assert_accessible(mod_page)
     db.session.expire_all()
     assert db.session.get(Place, place.id).description == "Koffie drinken en een praatje maken."
@@ -159,8 +159,8 @@ def test_every_stewardship_page_is_accessible_and_fits_320px(new_page, browser_l
 
     # A form with errors: announced, linked, and still accessible.
     neighbour_page.goto(f"/beheer/place/{place.id}/melden")
-    neighbour_page.get_by_role("button", name="Melding versturen").click()
-    neighbour_page.wait_for_load_state()
+    with neighbour_page.expect_navigation():
+        neighbour_page.get_by_role("button", name="Melding versturen").click()
     assert neighbour_page.locator("#error-summary").count() == 1
     assert_accessible(neighbour_page)
 
@@ -170,8 +170,8 @@ def test_every_stewardship_page_is_accessible_and_fits_320px(new_page, browser_l
                           db.session.get(Place, place.id).version)
     db.session.commit()
     owner_page.get_by_label("Spelregels (huisregels)").fill("Mijn nieuwe regels")
-    owner_page.get_by_role("button", name="Opslaan").click()
-    owner_page.wait_for_load_state()
+    with owner_page.expect_navigation():
+        owner_page.get_by_role("button", name="Opslaan").click()
     assert "net veranderd" in owner_page.content()
     assert owner_page.get_by_label("Spelregels (huisregels)").input_value() == "Mijn nieuwe regels"
     assert_accessible(owner_page)
