@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from tests.initiatives.conftest import AMSTERDAM
 from webapp.extensions import db
-from webapp.initiatives import recurrence, services
+from webapp.stewardship import services as stewardship
+from webapp.initiatives import place_picker, recurrence, services
 from webapp.initiatives.models import Activity, Initiative
 
 NL = {"Accept-Language": "nl"}
@@ -32,11 +33,12 @@ def non_public(make_place):
             "hidden": make_place("Verborgen Plek Noord", hidden=True)}
 
 
-def test_places_by_ids_returns_only_public_places(make_place, non_public):
+def test_a_stranger_can_choose_only_listed_places(make_user, make_place, non_public):
     public = make_place("Open Bibliotheek")
+    stranger = make_user()
     ids = [public.id] + [p.id for p in non_public.values()]
-    assert [p.id for p in services.places_by_ids(ids)] == [public.id]
-    assert services.places_by_ids(["2147483648", "abc", "\u00b2", "-1", str(public.id)]) == [public]
+    assert [p.id for p in place_picker.by_ids(stranger, ids)] == [public.id]
+    assert place_picker.by_ids(stranger, ["2147483648", "abc", "\u00b2", "-1", str(public.id)]) == [public]
 
 
 def test_searching_a_place_does_not_show_name_or_address_of_non_public_places(client, login, make_user, make_place,
@@ -56,17 +58,84 @@ def test_searching_a_place_does_not_show_name_or_address_of_non_public_places(cl
         assert place.name not in html and "Adres van" not in html
 
 
-def test_the_owner_of_a_proposed_place_cannot_attach_it_either(client, login, make_user, make_place):
-    """Only published places can be chosen (editing.published_places), so the owner gets no exception."""
+def _own(place, user):
+    stewardship.add_owner(place, user)
+    db.session.commit()
+
+
+def test_the_owner_of_a_proposed_place_can_attach_it_and_only_organisers_see_it(client, login, make_user,
+                                                                                make_place):
+    """A resident who proposed a place can start an initiative there at once; until the place is published
+    its name shows only to the initiative's organisers (not on the public page, API, poster or feed)."""
     owner = make_user()
-    mine = make_place("Mijn Voorgestelde Plek", status="proposed", created_by_id=owner.id)
+    mine = make_place("Mijn Voorgestelde Plek", status="proposed", address="Voorstelstraat 9")
+    _own(mine, owner)
     login(client, owner)
+    form = client.get("/initiatieven/nieuw").get_data(as_text=True)
+    assert "Mijn Voorgestelde Plek" in form and "nog niet gepubliceerd" in form   # offered at once
+    response = client.post("/initiatieven/nieuw", data={"title": "Koffie", "summary": "Samen koffie.",
+                                                        "place_ids": [str(mine.id)]})
+    assert response.status_code == 302
+    initiative = db.session.scalars(select(Initiative).where(Initiative.title == "Koffie")).one()
+    assert [p.id for p in initiative.places] == [mine.id]
+    own_page = client.get(f"/initiatieven/{initiative.id}").get_data(as_text=True)
+    assert "Mijn Voorgestelde Plek" in own_page and "Nog niet gepubliceerd" in own_page
+    anonymous = client.application.test_client()
+    for url in (f"/initiatieven/{initiative.id}", f"/api/v1/initiatives/{initiative.id}",
+                f"/initiatieven/{initiative.id}/poster", f"/initiatieven/{initiative.id}/agenda.ics"):
+        body = anonymous.get(url).get_data(as_text=True)
+        assert "Mijn Voorgestelde Plek" not in body and "Voorstelstraat" not in body, url
+    mine.status = "published"
+    db.session.commit()
+    assert "Mijn Voorgestelde Plek" in anonymous.get(f"/initiatieven/{initiative.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["proposed", "rejected", "closed", "hidden"])
+def test_nobody_attaches_a_place_they_may_not_choose(client, login, make_user, make_place, non_public, kind):
+    """Somebody else's proposal, and a rejected, closed or hidden place (even one's own): 400, nothing saved,
+    nothing about the place shown."""
+    user = make_user()
+    place = non_public[kind]
+    if kind != "proposed":
+        _own(place, user)     # owning it does not help
+    login(client, user)
     before = _count(Initiative)
     response = client.post("/initiatieven/nieuw", data={"title": "Koffie", "summary": "Samen koffie.",
-                                                        "status": "active", "place_ids": [str(mine.id)]})
+                                                        "place_ids": [str(place.id)]})
     assert response.status_code == 400
-    assert "Mijn Voorgestelde Plek" not in response.get_data(as_text=True)
+    assert place.name not in response.get_data(as_text=True)
     assert _count(Initiative) == before
+
+
+def test_the_picker_finds_own_proposals_not_others_nearest_first(client, login, make_user, make_place):
+    owner, stranger = make_user(), make_user()
+    near = make_place("Buurthuis Dichtbij", lonlat=(4.9000, 52.3700))
+    far = make_place("Buurthuis Veraf", lonlat=(4.9500, 52.3900))
+    proposal = make_place("Buurthuis Voorstel", lonlat=(4.9010, 52.3705), status="proposed")
+    _own(proposal, owner)
+    login(client, owner)
+    response = client.get("/initiatieven/plekken-zoeken?q=buurthuis&lat=52.37&lon=4.90")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    results = response.get_json()["results"]
+    assert [r["id"] for r in results] == [near.id, proposal.id, far.id]
+    assert [r["proposed"] for r in results] == [False, True, False]
+    assert results[0]["distance_m"] < results[1]["distance_m"] < results[2]["distance_m"]
+    login(client, stranger)
+    ids = {r["id"] for r in client.get("/initiatieven/plekken-zoeken?q=buurthuis").get_json()["results"]}
+    assert ids == {near.id, far.id}
+
+
+@pytest.mark.parametrize("query", ["q=buurthuis&lat=abc&lon=4.9", "q=buurthuis&lat=95&lon=4.9",
+                                   "q=buurthuis&lat=52.3", "q=" + "x" * 101, "q=a&lon=nan&lat=52"])
+def test_the_picker_refuses_bad_input_with_a_message(client, login, make_user, query):
+    login(client, make_user())
+    response = client.get("/initiatieven/plekken-zoeken?" + query, headers=NL)
+    assert response.status_code == 400 and response.get_json()["error"]
+
+
+def test_the_picker_needs_a_login(client):
+    response = client.get("/initiatieven/plekken-zoeken?q=buurthuis")
+    assert response.status_code == 401 and response.get_json()["error"]
 
 
 # --- finding 7: hostile form input -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from webapp import openapi
 from webapp.domain_errors import Invalid
 from webapp.errors import ApiError
 from webapp.initiatives import clock, finding_place, services
+from webapp.initiatives.helpers import listed_places
 from webapp.initiatives.models import THEMES
 from webapp.initiatives.recurrence import expand_many
 from webapp.initiatives.search import parse_float
@@ -68,7 +69,7 @@ def _feature(initiative, distance=None, dates=None, full: bool = False) -> dict:
         "languages": list(initiative.languages), "cost": initiative.cost, "status": initiative.status,
         "url": absolute_url("initiatives.detail", initiative_id=initiative.id),
         "ical_url": absolute_url("initiatives.initiative_ics", initiative_id=initiative.id),
-        "places": [{"id": p.id, "name": p.name, "address": p.address} for p in initiative.places],
+        "places": [{"id": p.id, "name": p.name, "address": p.address} for p in listed_places(initiative)],
         "location_name": initiative.location_name or None,
         "volunteer_roles": list(initiative.volunteer_roles),
         "updated_at": initiative.owners_touched_at.isoformat() if initiative.owners_touched_at else None,

@@ -8,20 +8,18 @@ from typing import Any
 
 from flask_babel import gettext as _
 from geoalchemy2.shape import to_shape
-from sqlalchemy import select
 
 from webapp.accounts.models import User
 from webapp.areas.services import gemeente_at
 from webapp.domain_errors import Invalid, NotAllowed
 from webapp.extensions import db
-from webapp.initiatives import clock
+from webapp.initiatives import clock, place_picker
 from webapp.initiatives.models import STATUSES, THEMES, Initiative
 from webapp.initiatives.rules import COSTS, EDITABLE_FIELDS, is_logged_in
 from webapp.initiatives.staleness import touch
 from webapp.initiatives.vocab import LANGUAGES
 from webapp.places.attributes import AUDIENCES
 from webapp.places.models import Place
-from webapp.places.visibility import listed_filter as place_is_listed
 from webapp.stewardship import services as stewardship
 from webapp.stewardship.models import Revision
 
@@ -95,18 +93,6 @@ def clean_values(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def published_places(place_ids: Iterable[Any] | None) -> list[Place]:
-    """The chosen places; only listed places (published, not hidden, not closed) can be chosen (anything
-    else: Invalid, nothing about it shown)."""
-    ids = sorted({int(i) for i in place_ids or []})
-    if not ids:
-        return []
-    places = list(db.session.scalars(select(Place).where(Place.id.in_(ids), place_is_listed())))
-    if len(places) != len(ids):
-        raise Invalid(_("Kies alleen plekken die op Buurtplek staan."), "place_ids")
-    return sorted(places, key=lambda p: p.name)
-
-
 def _location(places: list[Place], own: LonLat | None, location_name: str) -> tuple[Any, str | None]:
     """The WKT location and gemeente code: its own location, else its first place."""
     if own is not None:
@@ -128,14 +114,15 @@ def _check_own_location(clean: dict[str, Any], own_location: LonLat | None) -> N
     """A described own location needs its point on the map (and a point needs a description)."""
     if own_location is None and clean["location_name"]:
         raise Invalid(_("Geef ook aan waar de eigen plek is: tik op de kaart, gebruik uw locatie of "
-                        "vul de getallen in."), "lat")
+                        "vul een adres, postcode of plaats in."), "lat")
 
 
-def _checked(values: dict[str, Any], place_ids: Iterable[Any] | None,
-             own_location: LonLat | None) -> tuple[dict[str, Any], list[Place], Any, str | None]:
-    """The form's values checked: the clean fields, the chosen places, the location and its gemeente."""
+def _checked(user: User, values: dict[str, Any], place_ids: Iterable[Any] | None, own_location: LonLat | None,
+             linked_ids: Iterable[int] = ()) -> tuple[dict[str, Any], list[Place], Any, str | None]:
+    """The form's values checked: the clean fields, the chosen places (place_picker's rule of what may be
+    chosen), the location and its gemeente."""
     clean = clean_values(values)
-    places = published_places(place_ids)
+    places = place_picker.chosen(user, place_ids, linked_ids)
     _check_own_location(clean, own_location)
     location, gemeente_code = _location(places, own_location, clean["location_name"])
     return clean, places, location, gemeente_code
@@ -147,7 +134,7 @@ def create_initiative(user: User, values: dict[str, Any], place_ids: Iterable[An
     if not is_logged_in(user):
         raise NotAllowed()
     now = now or clock.utcnow()
-    clean, places, location, gemeente_code = _checked(values, place_ids, own_location)
+    clean, places, location, gemeente_code = _checked(user, values, place_ids, own_location)
     initiative = Initiative(**{k: clean[k] for k in EDITABLE_FIELDS}, location=location,
                             gemeente_code=gemeente_code, created_by_id=user.id, owners_touched_at=now)
     initiative.places = places
@@ -169,9 +156,9 @@ def update_initiative(initiative: Initiative, user: User, values: dict[str, Any]
     if not stewardship.can_edit(user, initiative):
         raise NotAllowed()
     now = now or clock.utcnow()
-    clean, places, location, gemeente_code = _checked(values, place_ids, own_location)
-    old_places = sorted(p.name for p in initiative.places)
     old_ids = {p.id for p in initiative.places}
+    clean, places, location, gemeente_code = _checked(user, values, place_ids, own_location, old_ids)
+    old_places = sorted(p.name for p in initiative.places)
     old_coords = coordinates(initiative)
     revision = stewardship.apply_edit(initiative, user, {k: clean[k] for k in EDITABLE_FIELDS}, expected_version)
     extra: dict[str, dict[str, Any]] = {}

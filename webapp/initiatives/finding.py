@@ -8,7 +8,6 @@ radius test on the sphere follows in the same statement.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,7 +17,6 @@ from sqlalchemy.orm import contains_eager, lazyload
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp import geo
-from webapp.converters import parse_ids
 from webapp.extensions import db
 from webapp.initiatives import clock
 from webapp.initiatives.models import Activity, ActivityCancellation, Initiative
@@ -26,6 +24,7 @@ from webapp.initiatives.recurrence import Instance, expand, next_instances
 from webapp.initiatives.rules import SEARCH_STATUSES, public
 from webapp.places.attributes import ATTRIBUTE_KEYS
 from webapp.places.models import Place
+from webapp.places.visibility import is_listed as place_is_listed_now
 from webapp.places.visibility import listed_filter as place_is_listed
 
 
@@ -97,7 +96,9 @@ def whats_on(start: datetime, end: datetime, lon: float | None = None, lat: floa
         cancelled_dates = set(row[1] or [])
         dist = row[2] if len(row) > 2 else None
         for instance in _expand_with(activity, cancelled_dates, start, end, include_cancelled):
-            found.append(Found(instance, activity.initiative, activity.place, dist))
+            # A place that is still its owner's proposal (or closed since) is not named: the public never sees it.
+            place = activity.place if activity.place is not None and place_is_listed_now(activity.place) else None
+            found.append(Found(instance, activity.initiative, place, dist))
     found.sort(key=lambda f: (f.instance.start, f.distance if f.distance is not None else 0, f.instance.activity.id))
     return found[:limit]
 
@@ -154,28 +155,6 @@ def search_initiatives(lon: float | None, lat: float | None, radius: float, them
         order = (distance, Initiative.id)
     stmt = select(Initiative, distance.label("distance")).where(*conditions).order_by(*order).limit(limit)
     return [(initiative, dist) for initiative, dist in db.session.execute(stmt)]
-
-
-def search_places(query: str, limit: int = 10) -> list[Place]:
-    """Public places whose name or address matches (for picking where an initiative happens)."""
-    query = (query or "").strip()
-    if len(query) < 2:
-        return []
-    pattern = f"%{query.replace('%', '').replace('_', '')}%"
-    stmt = (select(Place).where(place_is_listed(), or_(Place.name.ilike(pattern), Place.address.ilike(pattern)))
-            .order_by(func.similarity(Place.name, query).desc(), Place.name).limit(limit))
-    return list(db.session.scalars(stmt))
-
-
-def places_by_ids(ids: Iterable[Any]) -> list[Place]:
-    """The public places among `ids` (chosen on the initiative form): proposed, rejected or hidden places stay
-    out, so their name and address never show (only public places can be chosen, see
-    editing.published_places). Ids that cannot exist (not digits, above 2^31-1) are skipped."""
-    clean = parse_ids(ids)
-    if not clean:
-        return []
-    return list(db.session.scalars(select(Place).where(Place.id.in_(clean), place_is_listed())
-                                   .order_by(Place.name)))
 
 
 def public_place(place_id: int) -> Place | None:

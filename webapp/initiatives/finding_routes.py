@@ -62,8 +62,8 @@ def initiative_ics(initiative_id: int) -> ResponseReturnValue:
     initiative = visible_initiative(initiative_id)
     now = clock.utcnow()
     instances = expand_many(initiative.activities, now - timedelta(days=30), now + timedelta(days=365))
-    body = helpers.ical_feed(initiative.title, ((i, initiative, i.activity.place) for i in instances),
-                             _initiative_link)
+    dates = ((i, initiative, helpers.listed_place(i.activity.place)) for i in instances)
+    body = helpers.ical_feed(initiative.title, dates, _initiative_link)
     return _ics_response(body, f"initiatief-{initiative.id}.ics")
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from webapp.initiatives import vocab
 from webapp.initiatives.finding import initiatives_at_place
 from webapp.places.attributes import ATTRIBUTES_BY_KEY, AUDIENCES, COSTS
+from webapp.places.visibility import is_listed
 
 
 def instance_when(instance) -> str:
@@ -51,9 +52,21 @@ def qr_svg(url: str, label: str) -> Markup:
     return Markup(svg)
 
 
+def listed_place(place):
+    """The place as the public may see it on an initiative: only a listed place (a linked place that is
+    still its owner's proposal, or was hidden or closed since, shows as no place)."""
+    return place if place is not None and is_listed(place) else None
+
+
+def listed_places(initiative) -> list:
+    """The initiative's places that everyone may see (see `listed_place`)."""
+    return [place for place in initiative.places if is_listed(place)]
+
+
 def activity_where(activity) -> str:
-    if activity.place is not None:
-        return activity.place.name
+    place = listed_place(activity.place)
+    if place is not None:
+        return place.name
     return activity.initiative.location_name or ""
 
 
@@ -135,6 +148,7 @@ def template_context() -> dict:
         "short_date": short_date,
         "initiative_place_url": place_url,
         "activity_where": activity_where,
+        "listed_places": listed_places,
         "activity_rule_text": rule_text,
         "initiatives_at_place": initiatives_at_place,
     }

@@ -5,23 +5,26 @@ show the form again with the message next to its field. `NotAllowed` / `NotFound
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from webapp.converters import parse_ids
-from webapp.domain_errors import Conflict, DomainError, NotAllowed, NotFound
+from webapp.domain_errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from webapp.extensions import limiter
-from webapp.initiatives import clock, services
+from webapp.initiatives import clock, place_picker, services
 from webapp.initiatives.forms import ContactForm, InitiativeForm, ParticipateForm, SimpleForm
 from webapp.initiatives.models import Initiative
+from webapp.initiatives.search import parse_float
 from webapp.places.services import point_for_address
+from webapp.places.visibility import is_listed
 from webapp.stewardship import services as stewardship
 from webapp.transactions import commit_or_show, put_on_form
 
@@ -80,28 +83,56 @@ def detail(initiative_id: int) -> ResponseReturnValue:
         participation=services.participation_of(initiative, current_user),
         participant_count=len(services.participants(initiative, current_user)) if may_edit else None,
         owners=stewardship.owners_of(initiative), action_form=SimpleForm(),
-        coords=services.coordinates(initiative))
+        coords=services.coordinates(initiative), shown_places=place_picker.shown_places(initiative.places, may_edit))
 
 
 def _place_choices(form: InitiativeForm, initiative: Initiative | None) -> list:
-    """Chosen places stay checked; a name search adds candidates (works without JavaScript)."""
-    if request.method == "POST":
-        chosen_ids = parse_ids(request.form.getlist("place_ids"))
-    else:
-        chosen_ids = [p.id for p in initiative.places] if initiative else []
-    chosen = services.places_by_ids(chosen_ids)
-    found = services.search_places(form.place_query.data or "") if form.place_query.data else []
+    """Chosen places stay checked, the user's own proposals are offered, a name search adds candidates
+    (works without JavaScript; the picker's JSON is `find_places`). Only choosable places are shown."""
+    linked = [p.id for p in initiative.places] if initiative else []
+    chosen_ids = parse_ids(request.form.getlist("place_ids")) if request.method == "POST" else linked
+    chosen = place_picker.by_ids(current_user, chosen_ids, linked)
+    query = form.place_query.data or ""
+    found = [f.place for f in place_picker.find(current_user, query)] if query else []
     choices, seen = [], set()
-    for place in chosen + found:
+    for place in chosen + place_picker.own_proposals(current_user) + found:
         if place.id in seen:
             continue
         seen.add(place.id)
         label = place.name + (f" ({place.address})" if place.address else "")
+        if not is_listed(place):
+            label += " – " + _("nog niet gepubliceerd")
         choices.append((place.id, label))
     form.place_ids.choices = choices
     if request.method == "GET":
         form.place_ids.data = chosen_ids
     return found
+
+
+def find_places() -> ResponseReturnValue:
+    """GET /initiatieven/plekken-zoeken?q=&lat=&lon=: places to choose, as the owner types (JSON), nearest
+    first when the form has a point. Login required; bad input is a 400 with a message."""
+    if not current_user.is_authenticated:
+        return _json({"error": _("Log in om een plek te kiezen.")}, 401)
+    query = request.args.get("q") or ""
+    if len(query) > place_picker.MAX_QUERY:
+        return _json({"error": _("Typ hoogstens %(n)s tekens.", n=place_picker.MAX_QUERY)}, 400)
+    try:
+        lat = parse_float(request.args, "lat", -90, 90)
+        lon = parse_float(request.args, "lon", -180, 180)
+    except Invalid as exc:
+        return _json({"error": exc.message}, 400)
+    if (lat is None) != (lon is None):
+        return _json({"error": _("Geef lat en lon allebei, of geen van beide.")}, 400)
+    found = place_picker.find(current_user, query, lon, lat)
+    return _json({"q": query, "results": [f.as_dict() for f in found]})
+
+
+def _json(payload: dict, status: int = 200) -> ResponseReturnValue:
+    response = Response(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), status=status,
+                        mimetype="application/json")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _values(form: InitiativeForm) -> dict:

@@ -28,14 +28,12 @@ from webapp.initiatives.activities import (
     update_activity,
 )
 from webapp.initiatives.clock import utcnow
-from webapp.initiatives.editing import coordinates, create_initiative, published_places, update_initiative
+from webapp.initiatives.editing import coordinates, create_initiative, update_initiative
 from webapp.initiatives.finding import (
     Found,
     initiatives_at_place,
-    places_by_ids,
     public_place,
     search_initiatives,
-    search_places,
     upcoming,
     whats_on,
 )
@@ -68,8 +66,8 @@ __all__ = [
     "Found", "RemindResult", "add_activity", "cancel_date", "confirm_current", "coordinates", "create_initiative",
     "delete_activity", "describe_activity", "get_visible", "initiatives_at_place", "initiatives_of_user",
     "is_activity_date", "join", "joined_by", "next_instances", "participants", "participation_of",
-    "places_by_ids", "public_place", "published_places", "remind_stale", "restore_date", "search_initiatives",
-    "search_places", "send_contact_message", "stale_since", "undo_auto_pause", "upcoming", "update_activity",
+    "public_place", "remind_stale", "restore_date", "search_initiatives",
+    "send_contact_message", "stale_since", "undo_auto_pause", "upcoming", "update_activity",
     "update_initiative", "utcnow", "whats_on", "withdraw",
 ]
 

@@ -1,4 +1,5 @@
-/* Initiatives pages: "use my location" (only on tap), and the print button on posters.
+/* Initiatives pages: "use my location" (only on tap), the place picker as you type, and the print button
+   on posters.
    Everything works without this script; it only adds shortcuts. */
 (function () {
   "use strict";
@@ -107,6 +108,113 @@
         if (isFinite(a) && isFinite(b)) { place([a, b]); map.setView([a, b], 16); }
       });
     });
+  });
+
+  // Initiative form: places found as the owner types (nearest first when the form has a point), each a
+  // checkbox "place_ids" like the list the server renders; checked ones stay when the text changes.
+  document.querySelectorAll("[data-place-picker]").forEach(function (picker) {
+    var form = picker.closest("form");
+    var input = form && form.querySelector("input[name=place_query]");
+    var list = picker.querySelector("[data-place-results]");
+    var live = picker.querySelector("[data-place-status]");
+    if (!input || !list || !window.fetch) { return; }
+    var timer = null, asked = "", origin = null;
+    var lang = document.documentElement.lang || "nl";
+
+    function distanceText(metres) {
+      if (metres === null || metres === undefined) { return ""; }
+      if (metres < 1000) { return Math.round(metres / 10) * 10 + " m"; }
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(metres / 1000) + " km";
+    }
+
+    // The same place in the list the server rendered (the owner's proposals, places chosen before).
+    function shownElsewhere(id) {
+      return Array.prototype.filter.call(form.querySelectorAll("input[name=place_ids]"), function (box) {
+        return box.value === String(id) && !list.contains(box);
+      })[0] || null;
+    }
+
+    function render(results) {
+      Array.prototype.forEach.call(list.querySelectorAll("li"), function (li) {
+        if (!li.querySelector("input").checked) { li.remove(); }
+      });
+      var kept = Array.prototype.map.call(list.querySelectorAll("input"), function (box) { return box.value; });
+      var added = 0;
+      results.forEach(function (r) {
+        if (kept.indexOf(String(r.id)) >= 0) { return; }
+        var li = document.createElement("li");
+        var label = document.createElement("label");
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.value = String(r.id);
+        var twin = shownElsewhere(r.id);
+        if (twin) {   // one place, one value sent: this box only mirrors the one above
+          box.checked = twin.checked;
+          box.addEventListener("change", function () { twin.checked = box.checked; });
+        } else {
+          box.name = "place_ids";
+        }
+        label.appendChild(box);
+        var parts = [r.name];
+        if (r.address) { parts.push(r.address); }
+        var distance = distanceText(r.distance_m);
+        if (distance) { parts.push(distance); }
+        if (r.proposed) { parts.push(picker.getAttribute("data-msg-proposed")); }
+        label.appendChild(document.createTextNode(" " + parts.join(" · ")));
+        li.appendChild(label);
+        list.appendChild(li);
+        added += 1;
+      });
+      live.textContent = results.length
+        ? picker.getAttribute("data-msg-found").replace("{n}", String(results.length))
+        : picker.getAttribute("data-msg-none");
+      return added;
+    }
+
+    function ask(force) {
+      var q = input.value.trim();
+      if (q === asked && !force) { return; }
+      asked = q;
+      if (q.length < 2) { render([]); live.textContent = ""; return; }
+      var params = new URLSearchParams({ q: q });
+      // Nearest first from "my location" when asked for, else from the point of the form's own location.
+      var lat = origin ? origin.lat : parseFloat((form.querySelector("input[name=lat]") || {}).value);
+      var lon = origin ? origin.lon : parseFloat((form.querySelector("input[name=lon]") || {}).value);
+      if (isFinite(lat) && isFinite(lon)) { params.set("lat", lat.toFixed(5)); params.set("lon", lon.toFixed(5)); }
+      fetch(picker.getAttribute("data-url") + "?" + params.toString(), {
+        headers: { "Accept": "application/json" }, credentials: "same-origin"
+      }).then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      }).then(function (data) {
+        if (asked === q) { render(data.results || []); }
+      }).catch(function () {
+        live.textContent = picker.getAttribute("data-msg-error");
+      });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 250);
+    });
+
+    var near = picker.querySelector("[data-picker-near]");
+    if (near && navigator.geolocation) {
+      near.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          origin = { lat: pos.coords.latitude, lon: pos.coords.longitude };
+          near.setAttribute("aria-pressed", "true");
+          Array.prototype.forEach.call(list.querySelectorAll("li"), function (li) {
+            if (!li.querySelector("input").checked) { li.remove(); }
+          });
+          ask(true);
+        }, function () {
+          live.textContent = picker.getAttribute("data-msg-no-location");
+        }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 });
+      });
+    } else if (near) {
+      near.parentNode.remove();
+    }
   });
 
   document.querySelectorAll("[data-print]").forEach(function (button) {
