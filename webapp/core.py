@@ -34,7 +34,8 @@ def _setup_compression(state) -> None:
     from flask_compress import Compress
 
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_MIMETYPES)
-    app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    # Below about one network packet compression saves no round trip, only CPU.
+    app.config.setdefault("COMPRESS_MIN_SIZE", 1400)
     Compress(app)
 
 

@@ -10,6 +10,10 @@
 - With SESSION_COOKIE_SECURE (production over HTTPS): HSTS, upgrade-insecure-requests, and the
   session and remember-me cookies get the __Host- prefix (Secure, path /, no Domain: a sub-domain
   cannot plant or read them).
+
+Cheap on every request (the open-data API is a hot path): the policy text and the fixed headers are
+built once at start-up, only the nonce is new per response; a request without a session cookie gets
+an empty session without building the cookie signer.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, g
+from flask.sessions import SecureCookieSessionInterface
 
 
 def csp_nonce() -> str:
@@ -53,6 +58,17 @@ def content_security_policy(nonce: str, tile_origin: str, secure: bool) -> str:
     return "; ".join(directives)
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session; without a session cookie (anonymous visitors, API clients) the empty
+    session is made at once: no signer is built, nothing is verified, and nothing is written back
+    (Flask sets no cookie for an empty, unchanged session)."""
+
+    def open_session(self, app, request):
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def _harden_cookie_names(app: Flask) -> None:
     if not app.config.get("SESSION_COOKIE_SECURE"):
         return
@@ -69,19 +85,34 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=30))
     tile_origin = _tile_origin(app.config["TILE_URL"])
     _harden_cookie_names(app)
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = SessionInterface()
+    secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    # The policy around the nonce, written once: only the nonce changes per response.
+    marker = "\x00nonce\x00"
+    before, after = content_security_policy(marker, tile_origin, secure).split(marker)
+    fixed = {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Resource-Policy": "same-origin",
+        "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=(), usb=()",
+    }
+    if secure:
+        fixed["Strict-Transport-Security"] = "max-age=31536000"
+    fixed_items = tuple(fixed.items())
+
+    fixed_names = {name.lower() for name, _ in fixed_items}
 
     @app.after_request
     def set_security_headers(response):
-        secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce(), tile_origin, secure))
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy",
-                           "geolocation=(self), camera=(), microphone=(), payment=(), usb=()")
-        if secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        present = {name.lower() for name, _ in headers}
+        if "content-security-policy" not in present:
+            headers.add("Content-Security-Policy", before + csp_nonce() + after)
+        if present.isdisjoint(fixed_names):
+            headers.extend(fixed_items)
+        else:   # a route set one of them itself: that one wins
+            headers.extend([(name, value) for name, value in fixed_items if name.lower() not in present])
         return response

@@ -1,8 +1,7 @@
 """The open-data API for places (thin: parse, call the search, serialise). Documented in OpenAPI below."""
 from __future__ import annotations
 
-import json
-
+import orjson
 from flask import Response, request
 from flask_babel import gettext as _
 
@@ -24,8 +23,12 @@ def _format() -> str:
 
 
 def _json(payload, content_type: str):
-    # json.dumps without sorting keys (jsonify sorts; that costs on 200 features)
-    response = Response(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), mimetype=content_type)
+    # orjson: compact UTF-8 in C, keys in their own order (jsonify sorts them; that costs on 200 features).
+    return _response(orjson.dumps(payload), content_type)
+
+
+def _response(body: bytes | str, content_type: str) -> Response:
+    response = Response(body, content_type=content_type)
     response.headers["Access-Control-Allow-Origin"] = "*"   # open data: any site may read it
     return response
 
@@ -46,12 +49,10 @@ def list_places():
         f'{{"type":"Feature","id":{h.place.id},"geometry":{h.place.geom},'
         f'"properties":{h.place.props[:-1]},"open_now":{OPEN_NOW_JSON[h.open_state]}}}}}'
         for h in result.hits)
-    extra = json.dumps({"centre": {"type": "Point", "coordinates": list(result.centre or ())},
-                        "radius_m": params.effective_radius(), **_origin(params)}, separators=(",", ":"))
-    body = f'{{"type":"FeatureCollection","features":[{features}],{extra[1:]}'
-    response = Response(body, mimetype="application/geo+json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    extra = orjson.dumps({"centre": {"type": "Point", "coordinates": list(result.centre or ())},
+                          "radius_m": params.effective_radius(), **_origin(params)})
+    body = f'{{"type":"FeatureCollection","features":[{features}],'.encode() + extra[1:]
+    return _response(body, "application/geo+json")
 
 
 def _origin(params: searching.SearchParams) -> dict:
@@ -91,9 +92,8 @@ def gemeente_geojson(code: str):
 
 def gemeente_csv(code: str):
     gemeente, places = _gemeente(code)
-    response = Response(serialize.csv_text(places), mimetype="text/csv")
+    response = _response(serialize.csv_text(places), "text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="buurtplek-{gemeente.code}.csv"'
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
