@@ -41,9 +41,9 @@ class MapMarker:
 
 @dataclass(frozen=True)
 class RenderedMap:
-    head: Markup      # <link>/<script src> + the map's own <style>
+    head: Markup      # <link>/<script src defer> (Leaflet and the map's own JS, all deferred)
     body: Markup      # the map <div>
-    script: Markup    # the JSON data block and the <script nonce=...> that builds the map
+    script: Markup    # the JSON data block and the <script nonce=...> that builds the map on DOMContentLoaded
 
 
 class MarkersFromData(JSCSSMixin, MacroElement):
@@ -113,10 +113,17 @@ def build_map(markers: list[MapMarker], centre: tuple[float, float] | None, zoom
 
 
 _SCRIPT_OPEN = re.compile(r"<script(?![^>]*\bnonce=)", re.I)
+_SCRIPT_SRC = re.compile(r"<script(?=[^>]*\bsrc=)(?![^>]*\b(?:defer|async)\b)", re.I)
 
 
 def _with_nonce(html: str, nonce: str) -> str:
     return _SCRIPT_OPEN.sub(f'<script nonce="{nonce}"', html)
+
+
+def _deferred(html: str) -> str:
+    """Every <script src> deferred: the page paints without waiting for Leaflet; deferred scripts run in
+    document order (Leaflet, then the cluster plugin, then places-map.js) before DOMContentLoaded."""
+    return _SCRIPT_SRC.sub("<script defer", html)
 
 
 def render(fmap: folium.Map, nonce: str) -> RenderedMap:
@@ -133,8 +140,11 @@ def render(fmap: folium.Map, nonce: str) -> RenderedMap:
     body = root.html.render()
     data = next(c for c in fmap._children.values() if isinstance(c, MarkersFromData))
     data_block = render_template("places/_map_data.html", id=data.get_name(), data=data.data, nonce=nonce)
-    script = f'{data_block}\n<script nonce="{nonce}">\n{root.script.render()}\n</script>'
-    return RenderedMap(Markup(_with_nonce(head, nonce)), Markup(body), Markup(script))
+    # Folium's map script needs Leaflet, which is deferred: it runs once the deferred scripts have run.
+    build = root.script.render()
+    script = (f'{data_block}\n<script nonce="{nonce}">\n'
+              f'document.addEventListener("DOMContentLoaded", function () {{\n{build}\n}});\n</script>')
+    return RenderedMap(Markup(_with_nonce(_deferred(head), nonce)), Markup(body), Markup(script))
 
 
 def category_label(category: str) -> str:
