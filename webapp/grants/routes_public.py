@@ -8,10 +8,12 @@ from flask import abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from webapp.converters import parse_id
 from webapp.grants import services as svc
 from webapp.grants import settings_changes
 from webapp.grants.models import GrantRound
 from webapp.grants.routes_common import MONEY_LABELS, application_or_404, gemeente_or_404, round_or_404, status_label
+from webapp.grants.services.overview import PUBLIC_PAGE_SIZE
 from webapp.initiatives import queries as initiatives
 
 
@@ -25,7 +27,13 @@ def index() -> ResponseReturnValue:
 
 def public_page(code: str) -> ResponseReturnValue:
     gemeente = gemeente_or_404(code)
-    return render_template("grants/public.html", gemeente=gemeente, overview=svc.public_overview(code))
+    page = parse_id(request.args.get("pagina")) or 1   # not a number, 0 or too large: the first page
+    overview = svc.public_overview(code, page=page)
+    pages = max([-(-item["count"] // PUBLIC_PAGE_SIZE) for item in overview] or [1])
+    if page > pages:
+        page, overview = 1, svc.public_overview(code, page=1)
+    return render_template("grants/public.html", gemeente=gemeente, overview=overview, page=page, pages=pages,
+                           page_size=PUBLIC_PAGE_SIZE)
 
 
 def round_page(round_id: int) -> ResponseReturnValue:

@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from webapp.accounts.actor import Actor
 from webapp.accounts.models import User
+from webapp.areas.models import District
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants.models import GrantApplication, GrantMessage
@@ -65,28 +66,45 @@ def initiative_panel(user: Actor | None, initiative: Initiative, today: date | N
     return panel
 
 
-def public_overview(gemeente_code: str) -> list[dict[str, Any]]:
-    """Every round of a gemeente with its totals and its granted startbijdragen. No personal data."""
+PUBLIC_PAGE_SIZE = 100   # granted startbijdragen per round on one page of the public overview
+
+
+def public_overview(gemeente_code: str, page: int | None = None) -> list[dict[str, Any]]:
+    """Every round of a gemeente with its totals and its granted startbijdragen. No personal data.
+    With `page` (1, 2, ...): of each round only that page of PUBLIC_PAGE_SIZE grants, and "count" says how
+    many there are in all; without: all of them (the CSV and JSON downloads)."""
     result = []
     for grant_round in rounds_of(gemeente_code):
         if not grant_round.settings_confirmed:  # its budget is not agreed yet (settings_changes)
             continue
-        grants = db.session.scalars(select(GrantApplication).where(
-            GrantApplication.round_id == grant_round.id, GrantApplication.status.in_(m.GRANTED_STATUSES))
-            .order_by(GrantApplication.decided_at, GrantApplication.id)).unique()
+        # Only the columns shown, in one statement: no application objects (with their joined round,
+        # initiative, creator and budget lines) for thousands of rows.
+        a, i = GrantApplication, Initiative
+        granted = (a.round_id == grant_round.id, a.status.in_(m.GRANTED_STATUSES))
+        stmt = (select(a.id, a.initiative_id, i.title.label("initiative"), i.hidden, a.title, a.granted_cents,
+                       a.refunded_cents, a.decided_at, a.status, District.name.label("district"))
+                .join(i, i.id == a.initiative_id).outerjoin(District, District.id == a.district_id)
+                .where(*granted).order_by(a.decided_at, a.id))
+        count = None
+        if page is not None:
+            count = db.session.scalar(select(func.count()).select_from(a).where(*granted))
+            stmt = stmt.limit(PUBLIC_PAGE_SIZE).offset((page - 1) * PUBLIC_PAGE_SIZE)
+        grants = db.session.execute(stmt)
+        hidden = _("(verborgen initiatief)")
         result.append({
             "round": grant_round,
             "totals": round_totals(grant_round),
+            "count": count,
             "grants": [{
-                "id": a.id,
-                "initiative_id": a.initiative_id,
-                "initiative": a.initiative.title if not a.initiative.hidden else _("(verborgen initiatief)"),
-                "purpose": a.title,
-                "amount_cents": a.net_granted_cents,
-                "date": local_today(a.decided_at) if a.decided_at else None,
-                "paid": a.status == m.PAID,
-                "district": a.district_name or "",
-            } for a in grants],
+                "id": row.id,
+                "initiative_id": row.initiative_id,
+                "initiative": row.initiative if not row.hidden else hidden,
+                "purpose": row.title,
+                "amount_cents": (row.granted_cents or 0) - row.refunded_cents,   # as net_granted_cents
+                "date": local_today(row.decided_at) if row.decided_at else None,
+                "paid": row.status == m.PAID,
+                "district": row.district or "",
+            } for row in grants],
         })
     return result
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from webapp.extensions import db
 from webapp.grants import models as m
 from webapp.grants.models import GrantApplication, GrantRound
 from webapp.i18n import local_today
+from webapp.initiatives.models import Initiative
 
 QUEUE_FILTERS = ("open", "waiting", "provisional", "quick", "approved", "decided", "all")
 
@@ -39,6 +41,11 @@ def queue(grant_round: GrantRound, status: str = "open", district_id: int | None
         stmt = stmt.where(GrantApplication.status.notin_(m.UNDECIDED_STATUSES))
     if district_id:
         stmt = stmt.where(GrantApplication.district_id == district_id)
+    # The list shows the application and its initiative's title: not the budget lines, the creator, or the
+    # initiative's places and activities (each loaded only if something asks for it).
+    stmt = stmt.options(lazyload(GrantApplication.lines), lazyload(GrantApplication.created_by),
+                        joinedload(GrantApplication.initiative).options(lazyload(Initiative.places),
+                                                                        lazyload(Initiative.activities)))
     items = list(db.session.scalars(stmt.order_by(GrantApplication.submitted_at, GrantApplication.id)).unique())
     return sorted(items, key=lambda a: not waits_for(a, viewer_id))  # stable: the rest stays oldest first
 
