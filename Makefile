@@ -20,8 +20,11 @@ run: setup demo
 	  trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 --access-logfile - "webapp:create_app()"
 
+# In parallel (pytest-xdist, loaded by name: plugin autoload is off): one worker per core, each with its own
+# database; `make test PYTEST_WORKERS=0` runs in one process, PYTEST_ARGS adds pytest options.
+PYTEST_WORKERS ?= auto
 test: setup venv-dev lint
-	DATABASE_URL="$(DB_URL)" MIGRATION_DATABASE_URL="$(OWNER_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(DB_URL)" MIGRATION_DATABASE_URL="$(OWNER_URL)" $(PY) -m pytest -p xdist -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 setup: system venv db
 

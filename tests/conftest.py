@@ -6,6 +6,9 @@
 - the test database is made and migrated by the owner role (MIGRATION_DATABASE_URL, else
   `scripts/pg.sh owner-url`, else DATABASE_URL); when DATABASE_URL names another role (the app's
   least-privilege role), it gets the app's rights there too (`app_role_url` connects as it).
+- in parallel (`make test` runs pytest-xdist, `-p xdist -n auto`) every worker is its own process with its
+  own database (the name carries its pid), live server port, browser and redis-server; the template is
+  built by one of them at a time (an advisory lock in tests/fixtures/database.py).
 - every test runs inside a transaction that is rolled back (app code may commit: it commits a
   savepoint). Tests marked `committed` (live server, threads) commit for real; afterwards every
   table but the reference data is emptied.
@@ -69,6 +72,9 @@ def pytest_configure(config):
 def _test_config(url: sa.URL) -> TestConfig:
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = url.render_as_string(hide_password=False)
+    # Cheap argon2 parameters for the suite's thousands of logins (webapp/accounts/passwords.py); honoured
+    # only by a TESTING app. tests/test_suite_speedups.py checks production keeps the strong ones.
+    config.PASSWORD_HASH_FAST_FOR_TESTS = True
     return config
 
 

@@ -8,8 +8,9 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.errors import AccountError, TokenError
@@ -22,20 +23,50 @@ from webapp.mail.services import queue_template_mail
 
 log = logging.getLogger(__name__)
 
-_hasher = PasswordHasher()
+_STRONG = PasswordHasher()  # argon2-cffi's defaults (RFC 9106 low-memory profile): every real hash
+# Only for a TESTING app with PASSWORD_HASH_FAST_FOR_TESTS set (tests/conftest.py): the suite logs in
+# thousands of times. Its hashes are weaker than _STRONG's, so a strong hasher rehashes them on login.
+_FAST_FOR_TESTS = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, hash_len=16, salt_len=16,
+                                 type=Type.ID)
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 RESET_MAX_AGE = timedelta(hours=1)
+
+
+class _Hasher:
+    """The strong hasher, always outside tests; the fast one only in a TESTING app that asks for it."""
+
+    @staticmethod
+    def current() -> PasswordHasher:
+        if has_app_context() and current_app.testing and current_app.config.get("PASSWORD_HASH_FAST_FOR_TESTS"):
+            return _FAST_FOR_TESTS
+        return _STRONG
+
+    def hash(self, password: str) -> str:
+        return self.current().hash(password)
+
+    def verify(self, stored: str, password: str) -> bool:
+        return self.current().verify(stored, password)
+
+    def check_needs_rehash(self, stored: str) -> bool:
+        return self.current().check_needs_rehash(stored)
+
+
+_hasher = _Hasher()
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-@functools.lru_cache(maxsize=1)
 def _dummy_hash() -> str:
+    return _dummy_hash_for(_hasher.current())
+
+
+@functools.lru_cache(maxsize=2)
+def _dummy_hash_for(hasher: PasswordHasher) -> str:
     """A hash of a random password nobody knows, with the same cost as real ones."""
-    return _hasher.hash(secrets.token_urlsafe(16))
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 def check_password(user: User | None, password: str) -> bool:
@@ -48,7 +79,7 @@ def check_password(user: User | None, password: str) -> bool:
         return False
     if user is None or not stored or not password:  # pragma: no cover - the dummy password is unknowable
         return False
-    if _hasher.check_needs_rehash(stored):
+    if _hasher.check_needs_rehash(stored):  # weaker (older or test) parameters: upgraded on login
         user.password_hash = _hasher.hash(password)
     return True
 
