@@ -20,7 +20,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
+from dateutil.rrule import MONTHLY, rrule, weekday
 
 if TYPE_CHECKING:
     from webapp.initiatives.models import Activity
@@ -62,9 +62,20 @@ def _local_starts(activity: Any, window_start: date, window_end: date) -> list[d
         return [dtstart] if window_start <= activity.starts_on <= last else []
     if activity.frequency in ("weekly", "biweekly"):
         # Start at the last occurrence before the window: whole periods later keep the weekday and rhythm.
+        # Plain date arithmetic (what rrule(WEEKLY) yields, without building a rule per activity: the
+        # "what's on" list expands thousands of activities per request).
         period = 14 if activity.frequency == "biweekly" else 7
-        skip = max(0, (window_start - activity.starts_on).days // period)
-        rule = rrule(WEEKLY, interval=period // 7, dtstart=dtstart + timedelta(days=skip * period), until=until)
+        skip = max(0, -(-(window_start - activity.starts_on).days // period))   # first on or after the window
+        starts = []
+        for k in range(skip, skip + MAX_INSTANCES):
+            try:
+                day = activity.starts_on + timedelta(days=k * period)
+            except OverflowError:   # past the year 9999
+                break
+            if day > last:
+                break
+            starts.append(datetime.combine(day, start_time))
+        return starts
     elif activity.frequency == "monthly":
         n = activity.month_week or nth_weekday_of(activity.starts_on)
         # dateutil only yields dates that fit the rule, so starting at the window's month loses nothing.
