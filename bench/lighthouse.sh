@@ -3,12 +3,15 @@
 # use most: the search results (by gemeente and by postcode), a place page, the propose form and one of its
 # later steps (a proposal the demo resident makes in this database), and the grants public page.
 # Prints each category's score per page. Targets (issue 7): performance >= 90, accessibility 100,
-# best practices >= 95, SEO >= 90.
+# best practices >= 95, SEO >= 90; issue 16: performance >= 95 on the place page and no render-blocking
+# script on any page (each page's render-blocking resources are printed; the heading's first paint under
+# Lighthouse's mobile throttling is its FCP/LCP, printed for the place page and the home page).
 #
 #   bench/lighthouse.sh              install lighthouse into bench/node_modules (once), make the database
 #                                    buurtplek_lighthouse on the private cluster with the demo data, start
 #                                    the app with gunicorn on 127.0.0.1, run, print, stop
 #   LH_PORT=5090 bench/lighthouse.sh another port (default 5089)
+#   LH_PAGES="place home" bench/lighthouse.sh   only these pages (names as printed)
 #
 # Nothing leaves the machine: map tiles come from a tiny local stub server (TILE_URL points at it), and
 # Chromium is Debian's (/usr/bin/chromium). JSON/HTML reports go to bench/out/lighthouse/.
@@ -91,6 +94,7 @@ curl -fs "$BASE/healthz" >/dev/null || { echo "the app did not start on $BASE" >
 # 4. The pages (those that exist), and a session cookie of a demo resident for pages behind the login.
 PAGES_FILE="$OUT/pages.tsv"
 .venv/bin/python - > "$PAGES_FILE" <<'PY'
+import os
 import sys
 from flask import url_for
 from sqlalchemy import text
@@ -113,6 +117,7 @@ with app.test_request_context():
         proposal = propose_place(user, {"name": "Buurttuin De Lantaarn", "category": "garden"}, 4.9, 52.36).id
         db.session.commit()
     pages = [
+        ("home", "core.home", {}, False),
         ("search", "places.search", {"gemeente": "GM0363"}, False),
         ("search-q", "places.search", {"q": "3511"}, False),
         ("place", "places.detail", {"place_id": one("select id from places where status = 'published' and not hidden "
@@ -121,7 +126,10 @@ with app.test_request_context():
         ("step-2", "places.propose", {"plek": proposal, "stap": 2}, True),
         ("grants", "grants.public_page", {"code": "GM0363"}, False),
     ]
+    only = set(os.environ.get("LH_PAGES", "").split())
     for name, endpoint, args, signed_in in pages:
+        if only and name not in only:
+            continue
         if endpoint not in vf or any(v is None for v in args.values()):
             print(f"skip\t{name}\t{endpoint} does not exist (yet) or has no demo data", file=sys.stderr)
             continue
@@ -140,6 +148,7 @@ while IFS=$'\t' read -r name path cookie; do
     || { echo "$name: lighthouse failed, see $OUT/$name.log" >&2; continue; }
   .venv/bin/python - "$OUT/$name.report.json" "$name" "$path" <<'PY'
 import json, sys
+from urllib.parse import urlsplit
 report = json.load(open(sys.argv[1]))
 c = report["categories"]
 score = lambda k: "-" if c.get(k, {}).get("score") is None else str(round(c[k]["score"] * 100))
@@ -153,6 +162,14 @@ m = report["audits"]
 print(f"         FCP {m['first-contentful-paint']['displayValue']}, LCP {m['largest-contentful-paint']['displayValue']}, "
       f"TBT {m['total-blocking-time']['displayValue']}, CLS {m['cumulative-layout-shift']['displayValue']}, "
       f"bytes {round(m['total-byte-weight']['numericValue'] / 1024)} KiB")
+blocking = [urlsplit(i["url"]).path.lstrip("/") for i in m["render-blocking-resources"].get("details", {}).get("items", [])]
+scripts = [u for u in blocking if u.endswith(".js")]
+print(f"         render-blocking: {', '.join(blocking) if blocking else 'none'}"
+      f"{'  <- SCRIPT BLOCKS FIRST PAINT (target: none)' if scripts else ''}")
+if sys.argv[2] == "place":
+    perf = round(c["performance"]["score"] * 100)
+    print(f"         target (issue 16): performance >= 95 on the place page: {perf} -> {'met' if perf >= 95 else 'MISSED'}; "
+          f"heading painted (FCP) after {m['first-contentful-paint']['numericValue'] / 1000:.1f} s on slow 4G")
 PY
 done < "$PAGES_FILE"
 echo "Lighthouse $("$LIGHTHOUSE" --version), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPU, $(uname -m); reports in ${OUT#"$ROOT"/}/"
