@@ -65,8 +65,36 @@ def _owner_url(app_url: str) -> str:
 
 
 def pytest_configure(config):
+    # pytest-xdist registers it too; a run without xdist (`-p no:xdist`) still knows it (--strict-markers).
+    config.addinivalue_line("markers", "xdist_group(name): tests that run on the same parallel worker")
     if os.environ.get("DATABASE_URL"):
         _owner_url(os.environ["DATABASE_URL"])
+
+
+# Every parallel worker makes these for itself once anyway; other fixtures wider than one test (a module's
+# redis-server or backup, a replica) are made once in all when their tests share one worker.
+PER_WORKER_FIXTURES = {"database_url", "app", "app_role_url", "live_server", "_playwright", "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`--dist loadgroup`): a test using a module- or session-wide fixture of this suite
+    (other than the per-worker ones) joins the group of that fixture, so its tests run on one worker and
+    the fixture is set up once, not once per worker."""
+    tests_dir = str(ROOT / "tests")
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        for name in (info.names_closure if info else ()):
+            defs = info.name2fixturedefs.get(name) or ()
+            fixturedef = defs[-1] if defs else None
+            if (fixturedef is None or name in PER_WORKER_FIXTURES or fixturedef.scope == "function"
+                    or not getattr(fixturedef.func, "__code__", None)
+                    or not fixturedef.func.__code__.co_filename.startswith(tests_dir)):
+                continue
+            where = item.nodeid.split("::")[0] if fixturedef.scope == "module" else fixturedef.baseid
+            item.add_marker(pytest.mark.xdist_group(f"{where}::{name}"))
+            break
 
 
 def _test_config(url: sa.URL) -> TestConfig:
