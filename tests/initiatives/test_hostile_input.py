@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from tests.initiatives.conftest import AMSTERDAM
 from webapp.extensions import db
-from webapp.stewardship import services as stewardship
-from webapp.initiatives import place_picker, recurrence, services
+from webapp.initiatives import place_picker, recurrence
 from webapp.initiatives.models import Activity, Initiative
+from webapp.stewardship import services as stewardship
 
 NL = {"Accept-Language": "nl"}
 
