@@ -134,3 +134,18 @@ def test_small_responses_are_not_compressed_large_ones_are(client):
     assert len(client.get("/api/v1/places/999999999").data) < 1400
     large = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert large.headers.get("Content-Encoding") == "gzip"
+
+
+@pytest.mark.parametrize("args", [{}, {"open_now": "1", "wheelchair": "yes", "category": "library"}])
+def test_the_search_statement_stays_within_psycopgs_query_cache(app, args):
+    """psycopg caches its conversion of a statement only up to 4096 bytes and 50 parameters; the GeoJSON keys
+    are written into the SQL so the search statement stays below both (bench/README.md)."""
+    from werkzeug.datastructures import MultiDict
+
+    from webapp.extensions import db
+    from webapp.places import search
+
+    params = search.parse_params(MultiDict({"lat": "52.37", "lon": "4.9", **args}))
+    stmt, _values = search.query_and_values(params, 4.9, 52.37, url_prefix="http://127.0.0.1/plekken/")
+    compiled = stmt.compile(dialect=db.engine.dialect)
+    assert len(str(compiled)) < 4096 and len(compiled.params) < 50
