@@ -91,6 +91,15 @@ def drop_database(server: sa.URL, name: str) -> None:
     admin.dispose()
 
 
+def drop_unless_kept(server, name: str, keep: bool) -> None:
+    """The end of a run: drop the bench database, or say how to measure it again."""
+    if not keep:
+        drop_database(server, name)
+        log(f"dropped database {name}")
+    else:
+        log(f"kept database {name} (use --reuse to measure again without loading)")
+
+
 def migrate_and_load_gemeenten(url: sa.URL) -> None:
     from flask_migrate import upgrade
 
@@ -492,11 +501,7 @@ def main() -> None:
         for name, ok in targets.items():
             print(f"{'met    ' if ok else 'MISSED '} {name}")
     finally:
-        if not args.keep:
-            drop_database(server, args.db)
-            log(f"dropped database {args.db}")
-        else:
-            log(f"kept database {args.db} (use --reuse to measure again without loading)")
+        drop_unless_kept(server, args.db, args.keep)
 
 
 if __name__ == "__main__":
