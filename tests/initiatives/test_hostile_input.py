@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.initiatives.conftest import AMSTERDAM
 from webapp.extensions import db
-from webapp.initiatives import place_picker, recurrence
+from webapp.initiatives import place_picker, recurrence, services
 from webapp.initiatives.models import Activity, Initiative
 from webapp.stewardship import services as stewardship
 
@@ -88,6 +88,23 @@ def test_the_owner_of_a_proposed_place_can_attach_it_and_only_organisers_see_it(
     mine.status = "published"
     db.session.commit()
     assert "Mijn Voorgestelde Plek" in anonymous.get(f"/initiatieven/{initiative.id}").get_data(as_text=True)
+
+
+def test_whats_on_does_not_name_a_place_that_is_still_a_proposal(make_user, make_place, add_activity):
+    """An activity at the organiser's own proposal is found in "Wat is er te doen?", without the place's name
+    (and the feed's line says no place) until the place is published."""
+    owner = make_user()
+    mine = make_place("Mijn Voorgestelde Plek", status="proposed")
+    _own(mine, owner)
+    initiative = services.create_initiative(owner, {"title": "Koffie", "summary": "Samen koffie."}, [mine.id])
+    db.session.commit()
+    add_activity(initiative, owner, starts_on=date(2026, 10, 20), place_id=mine.id)
+    window = (datetime(2026, 10, 19, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC))
+    found = services.whats_on(*window, *AMSTERDAM, 5000)
+    assert [f.initiative.title for f in found] == ["Koffie"] and found[0].place is None
+    mine.status = "published"
+    db.session.commit()
+    assert [f.place.name for f in services.whats_on(*window, *AMSTERDAM, 5000)] == ["Mijn Voorgestelde Plek"]
 
 
 @pytest.mark.parametrize("kind", ["proposed", "rejected", "closed", "hidden"])
