@@ -91,6 +91,17 @@ def drop_database(server: sa.URL, name: str) -> None:
     admin.dispose()
 
 
+def local_server():
+    """The PostgreSQL server of DATABASE_URL (the owner's URL); the benches only talk to 127.0.0.1."""
+    raw = os.environ.get("DATABASE_URL")
+    if not raw:
+        raise SystemExit("Set DATABASE_URL (e.g. DATABASE_URL=$(scripts/pg.sh owner-url)).")
+    server = make_url(raw)
+    if server.host not in ("127.0.0.1", "localhost", None):
+        raise SystemExit("This benchmark only talks to 127.0.0.1.")
+    return server
+
+
 def drop_unless_kept(server, name: str, keep: bool) -> None:
     """The end of a run: drop the bench database, or say how to measure it again."""
     if not keep:
@@ -392,12 +403,7 @@ def main() -> None:
                         help="only raw SQL vs. the API (no JIT comparison, no page weight): for development")
     args = parser.parse_args()
 
-    raw = os.environ.get("DATABASE_URL")
-    if not raw:
-        raise SystemExit("Set DATABASE_URL (e.g. DATABASE_URL=$(scripts/pg.sh owner-url)).")
-    server = make_url(raw)
-    if server.host not in ("127.0.0.1", "localhost", None):
-        raise SystemExit("This benchmark only talks to 127.0.0.1.")
+    server = local_server()
     levels = [int(c) for c in args.concurrency.split(",")]
 
     print(f"# nearby benchmark · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "

@@ -42,13 +42,13 @@ from nearby import (  # noqa: E402
     free_port,
     libpq,
     load_places,
+    local_server,
     log,
     migrate_and_load_gemeenten,
     query_points,
     run_load,
     start_gunicorn,
 )
-from sqlalchemy.engine import make_url  # noqa: E402
 
 GEMEENTE = "GM0363"   # Amsterdam: the grant round and the staff user
 TARGET_MS = 100.0
@@ -194,12 +194,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated page names to measure")
     args = parser.parse_args()
 
-    raw = os.environ.get("DATABASE_URL")
-    if not raw:
-        raise SystemExit("Set DATABASE_URL (e.g. DATABASE_URL=$(scripts/pg.sh owner-url)).")
-    server = make_url(raw)
-    if server.host not in ("127.0.0.1", "localhost", None):
-        raise SystemExit("This benchmark only talks to 127.0.0.1.")
+    server = local_server()
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))   # the app in gunicorn signs cookies alike
     levels = [int(c) for c in args.concurrency.split(",")]
     n_places = int(100_000 * args.scale)
