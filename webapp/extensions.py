@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -39,3 +39,8 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def per_account() -> str:
+    """The rate-limit key of a signed-in resident's own actions: their account (the address when anonymous)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()

@@ -3,24 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
-from flask_login import current_user
 
 from webapp import navigation
-from webapp.extensions import csrf, limiter
+from webapp.extensions import csrf, limiter, per_account
 from webapp.initiatives import activity_routes, api, finding_routes, helpers, routes
 
 bp = Blueprint("initiatives", __name__, template_folder="templates")
 api_bp = Blueprint("initiatives_api", __name__)
 csrf.exempt(api_bp)
 bp.app_context_processor(helpers.template_context)
-
-
-
-def _user_key() -> str:
-    """Rate limits per account (falls back to the address for anonymous requests)."""
-    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
-
 
 R = "/initiatieven/<int:initiative_id>"
 A = R + "/activiteiten/<int:activity_id>"
@@ -31,7 +22,7 @@ bp.add_url_rule("/initiatieven/nieuw", "create", routes.create, methods=["GET", 
 bp.add_url_rule("/initiatieven/mijn", "mine", routes.mine)
 # The place picker's suggestions as the owner types: one request per pause in typing; a person types far fewer.
 bp.add_url_rule("/initiatieven/plekken-zoeken", "find_places",
-                limiter.limit("120 per minute", key_func=_user_key)(routes.find_places))
+                limiter.limit("120 per minute", key_func=per_account)(routes.find_places))
 bp.add_url_rule(R, "detail", routes.detail)
 bp.add_url_rule(R + "/bewerken", "edit", routes.edit, methods=["GET", "POST"])
 bp.add_url_rule(R + "/klopt-nog", "confirm_current", routes.confirm_current, methods=["POST"])

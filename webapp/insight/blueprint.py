@@ -10,13 +10,12 @@ from babel.numbers import format_decimal
 from flask import Blueprint
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from webapp import navigation
 from webapp.accounts.export import register_exporter
 from webapp.accounts.services import on_account_deleted
-from webapp.extensions import limiter
+from webapp.extensions import limiter, per_account
 from webapp.i18n import _locale_code
 from webapp.insight import routes, services
 
@@ -24,16 +23,12 @@ bp = Blueprint("insight", __name__, template_folder="templates")
 navigation.add("insight.index", _l("Inzicht"), order=70)
 
 
-def _user_key() -> str:
-    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
-
-
 bp.add_url_rule("/inzicht", "index", routes.index)
 bp.add_url_rule("/inzicht/<gemeente_code>", "gemeente", routes.gemeente_page)
 bp.add_url_rule("/inzicht/<gemeente_code>/buurten.csv", "gemeente_csv", routes.gemeente_csv)
 bp.add_url_rule("/inzicht/<gemeente_code>/buurten.geojson", "gemeente_geojson", routes.gemeente_geojson)
 bp.add_url_rule("/plekken/<int:place_id>/hoe-voelde-het", "checkin",
-                limiter.limit("30 per hour", key_func=_user_key, methods=["POST"])(login_required(routes.checkin)),
+                limiter.limit("30 per hour", key_func=per_account, methods=["POST"])(login_required(routes.checkin)),
                 methods=["GET", "POST"])
 bp.add_url_rule("/inzicht/plek/<int:place_id>", "place_figures", login_required(routes.place_figures))
 bp.add_url_rule("/inzicht/<gemeente_code>/antwoorden-verwijderen", "remove_checkins",

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from webapp import navigation
-from webapp.extensions import limiter
+from webapp.extensions import limiter, per_account
 from webapp.stewardship import api, display, routes, services
 
 bp = Blueprint("stewardship", __name__, template_folder="templates")
@@ -19,14 +18,9 @@ api_bp = Blueprint("stewardship_api", __name__)
 S = "/beheer/<any(place, initiative):subject_type>/<int:subject_id>"  # an unregistered type answers 404
 
 
-def _user_key() -> str:
-    """Rate limits per account (falls back to the address for anonymous requests)."""
-    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
-
-
 def _limited(rule: str, view):
     """Only successful submissions count (a form sent back with errors does not use up the limit)."""
-    return limiter.limit(rule, key_func=_user_key, methods=["POST"],
+    return limiter.limit(rule, key_func=per_account, methods=["POST"],
                          deduct_when=lambda response: response.status_code < 400)(view)
 
 
