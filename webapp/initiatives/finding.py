@@ -18,13 +18,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from webapp import geo
 from webapp.extensions import db
-from webapp.initiatives import clock
+from webapp.initiatives import clock, place_picker
 from webapp.initiatives.models import Activity, ActivityCancellation, Initiative, initiative_places
 from webapp.initiatives.recurrence import Instance, expand, next_instances
 from webapp.initiatives.rules import SEARCH_STATUSES, public
 from webapp.places.attributes import ATTRIBUTE_KEYS
 from webapp.places.models import Place
-from webapp.places.visibility import is_listed as place_is_listed_now
 from webapp.places.visibility import listed_filter as place_is_listed
 
 
@@ -99,8 +98,7 @@ def whats_on(start: datetime, end: datetime, lon: float | None = None, lat: floa
         dist = row[2] if len(row) > 2 else None
         for instance in _expand_with(activity, cancelled_dates, start, end, include_cancelled):
             # A place that is still its owner's proposal (or closed since) is not named: the public never sees it.
-            place = activity.place if activity.place is not None and place_is_listed_now(activity.place) else None
-            found.append(Found(instance, activity.initiative, place, dist))
+            found.append(Found(instance, activity.initiative, place_picker.shown_place(activity.place), dist))
     found.sort(key=lambda f: (f.instance.start, f.distance if f.distance is not None else 0, f.instance.activity.id))
     return found[:limit]
 

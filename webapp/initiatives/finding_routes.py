@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from webapp.areas.geocode import MAX_TEXT
 from webapp.areas.services import list_gemeenten
 from webapp.domain_errors import Invalid, NotFound
-from webapp.initiatives import clock, finding_place, helpers, services
+from webapp.initiatives import clock, finding_place, helpers, place_picker, services
 from webapp.initiatives.models import Initiative
 from webapp.initiatives.recurrence import expand_many
 from webapp.initiatives.routes import visible_initiative
@@ -62,7 +62,7 @@ def initiative_ics(initiative_id: int) -> ResponseReturnValue:
     initiative = visible_initiative(initiative_id)
     now = clock.utcnow()
     instances = expand_many(initiative.activities, now - timedelta(days=30), now + timedelta(days=365))
-    dates = ((i, initiative, helpers.listed_place(i.activity.place)) for i in instances)
+    dates = ((i, initiative, place_picker.shown_place(i.activity.place)) for i in instances)
     body = helpers.ical_feed(initiative.title, dates, _initiative_link)
     return _ics_response(body, f"initiatief-{initiative.id}.ics")
 

@@ -10,10 +10,9 @@ from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from webapp.initiatives import vocab
+from webapp.initiatives import place_picker, vocab
 from webapp.initiatives.finding import initiatives_at_place
 from webapp.places.attributes import ATTRIBUTES_BY_KEY, AUDIENCES, COSTS
-from webapp.places.visibility import is_listed
 
 
 def instance_when(instance) -> str:
@@ -52,19 +51,13 @@ def qr_svg(url: str, label: str) -> Markup:
     return Markup(svg)
 
 
-def listed_place(place):
-    """The place as the public may see it on an initiative: only a listed place (a linked place that is
-    still its owner's proposal, or was hidden or closed since, shows as no place)."""
-    return place if place is not None and is_listed(place) else None
-
-
 def listed_places(initiative) -> list:
-    """The initiative's places that everyone may see (see `listed_place`)."""
-    return [place for place in initiative.places if is_listed(place)]
+    """The initiative's places that everyone may see (place_picker.shown_places)."""
+    return place_picker.shown_places(initiative.places)
 
 
 def activity_where(activity) -> str:
-    place = listed_place(activity.place)
+    place = place_picker.shown_place(activity.place)
     if place is not None:
         return place.name
     return activity.initiative.location_name or ""

@@ -115,6 +115,11 @@ def chosen(user: Any, ids: Iterable[Any] | None, linked_ids: Iterable[int] = ())
     return places
 
 
-def shown_places(places: Iterable[Place], may_edit: bool) -> list[Place]:
+def shown_places(places: Iterable[Place], may_edit: bool = False) -> list[Place]:
     """The places an initiative shows: all of its (choosable) places to its owners, listed ones to others."""
     return [p for p in places if is_listed(p) or (may_edit and p.status == PROPOSED and not p.hidden)]
+
+
+def shown_place(place: Place | None) -> Place | None:
+    """An activity's place as everyone sees it: the place when listed, else no place (`shown_places`)."""
+    return place if place is not None and is_listed(place) else None
