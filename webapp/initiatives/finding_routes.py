@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 
 from webapp.areas.geocode import MAX_TEXT
 from webapp.areas.services import list_gemeenten
+from webapp.converters import parse_id
 from webapp.domain_errors import Invalid, NotFound
-from webapp.initiatives import clock, finding_place, helpers, place_picker, services
+from webapp.initiatives import clock, finding, finding_place, helpers, place_picker, services
 from webapp.initiatives.models import Initiative
 from webapp.initiatives.recurrence import expand_many
 from webapp.initiatives.routes import visible_initiative
@@ -38,13 +39,20 @@ def whats_on() -> ResponseReturnValue:
         kept: dict[str, Any] = {k: v for k, v in request.args.to_dict(flat=False).items()
                                 if k not in ("q", "lat", "lon", "gemeente")}
         did_you_mean = [(c.label, url_for("initiatives.whats_on", **kept, q=c.label)) for c in located.candidates]
-    results = []
+    page = None
     if search.has_point and not did_you_mean:
-        results = services.whats_on(search.start, search.end, search.lon, search.lat, search.radius,
-                                    search.theme, search.audience, search.free, search.access)
-    return render_template("initiatives/whats_on.html", search=search, error=None, results=results, q=q,
+        number = parse_id(request.args.get("pagina")) or 1   # not a number, 0 or too large: the first page
+        page = finding.whats_on_page(search.start, search.end, search.lon, search.lat, search.radius, number,
+                                     search.theme, search.audience, search.free, search.access)
+    return render_template("initiatives/whats_on.html", search=search, error=None,
+                           results=page.found if page else [], page=page, q=q, query=_without_page(request.args),
                            origin=located.origin_text(), did_you_mean=did_you_mean,
                            gemeenten=list_gemeenten(), args=request.args)
+
+
+def _without_page(args: Any) -> dict[str, Any]:
+    """The search's query string for links to other pages and to the feed."""
+    return {k: v for k, v in args.to_dict(flat=False).items() if k != "pagina"}
 
 
 def _ics_response(body: bytes, filename: str) -> ResponseReturnValue:
