@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.places import osm
+from webapp.places import opening_windows, osm
 from webapp.places.models import Place
 from webapp.places.osm_readers import FORMATS
 from webapp.places.visibility import listed_filter
@@ -64,6 +64,22 @@ def export_command(output: Path | None, gemeente: str | None, all_statuses: bool
     else:
         output.write_text(text + "\n", encoding="utf-8")
         click.echo(f"{len(collection['features'])} places written to {output}", err=True)
+
+
+@places_cli.command("refresh-opening-windows")
+@click.option("--batch", type=click.IntRange(1000, 1_000_000), default=opening_windows.BATCH, show_default=True,
+              help="Places per transaction.")
+def refresh_opening_windows_command(batch: int) -> None:
+    """Recompute every place's opening intervals for the coming days ("open now" in the search).
+    Run nightly, e.g. from cron: 15 3 * * * cd /srv/buurtplek && .venv/bin/flask --app webapp places
+    refresh-opening-windows"""
+    result = opening_windows.refresh_all(db.session.connection, batch=batch,
+                                         batch_done=lambda _done: db.session.commit())
+    db.session.commit()
+    start, end = opening_windows.window()
+    click.echo(f"{result.places} places refreshed ({result.texts} distinct opening hours, {result.per_place} "
+               f"evaluated at their own location) in {result.seconds:.1f} s; window {start:%Y-%m-%d %H:%M} to "
+               f"{end:%Y-%m-%d %H:%M} UTC")
 
 
 def register(app: Flask) -> None:

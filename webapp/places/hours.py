@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -165,6 +165,17 @@ def parse(text: str, coords: Coords | None = None) -> Prepared:
     return prepared
 
 
+def uses_place(text: str | None) -> bool:
+    """Whether the hours depend on where the place is (sunrise, sunset, dawn, dusk)."""
+    if not text or not text.strip():
+        return False
+    try:
+        prepared = parse(text.strip())
+    except OpeningHoursError:
+        return False
+    return any(syntax.uses_variable_times(list(group)) for group in prepared.groups)
+
+
 def is_valid(text: str) -> bool:
     return problem(text) is None
 
@@ -190,6 +201,11 @@ def _local(at: datetime | None) -> datetime:
     if at.tzinfo is None:
         return at.replace(tzinfo=TZ)
     return at.astimezone(TZ)
+
+
+def local_moment(at: datetime | None) -> datetime:
+    """`at` in Amsterdam time (a naive `at` is read as Amsterdam time; None is now)."""
+    return _local(at)
 
 
 @lru_cache(maxsize=512)
@@ -319,17 +335,95 @@ def state_at(text: str | None, at: datetime | None = None, coords: Coords | None
         return "unknown"
     moment = _local(at)
     try:
-        plans = _plan(text, moment.date() if prepared.per_day else None, _coords(coords))
-        for plan in plans:
-            state = _group_state(plan, moment)
-            # Fallback ("||"): as in opening_hours.js the next group decides wherever this group says
-            # closed. opening-hours-py only falls back on days no rule of the group mentions.
-            if state != "closed":
-                return state
-        return "closed"
+        return _evaluate(_plan(text, moment.date() if prepared.per_day else None, _coords(coords)), moment)
     except Exception:  # the library can fail on exotic rules (e.g. far-off dates); never break a page
         log.warning("could not evaluate opening hours %r", text, exc_info=True)
         return "unknown"
+
+
+def _evaluate(plans: tuple[_GroupPlan, ...], moment: datetime) -> str:
+    for plan in plans:
+        state = _group_state(plan, moment)
+        # Fallback ("||"): as in opening_hours.js the next group decides wherever this group says
+        # closed. opening-hours-py only falls back on days no rule of the group mentions.
+        if state != "closed":
+            return state
+    return "closed"
+
+
+def _plan_libraries(plans: tuple[_GroupPlan, ...]) -> list[opening_hours.OpeningHours]:
+    """Every library object `_evaluate` asks: the state can change only where one of them changes."""
+    found: list[opening_hours.OpeningHours] = []
+    for plan in plans:
+        if plan.base is not None:
+            found.append(plan.base)
+        for its_days, rule in plan.tails:
+            found += [its_days, rule]
+        for partial in plan.partials:
+            found += [partial.cover, *partial.overriders]
+    return found
+
+
+def _changes(libraries: list[opening_hours.OpeningHours], start: datetime, end: datetime) -> set[datetime]:
+    """The moments (UTC) in [start, end) at which one of `libraries` changes state."""
+    moments = {start}
+    for oh in libraries:
+        for begin, finish, _kind, _comment in oh.intervals(_local(start), _local(end)):
+            for moment in (begin, finish):
+                if moment is not None:
+                    moment = (moment if moment.tzinfo else moment.replace(tzinfo=TZ)).astimezone(UTC)
+                    if start <= moment < end:
+                        moments.add(moment)
+    return moments
+
+
+Interval = tuple[datetime, datetime, str]
+
+
+def intervals(text: str | None, start: datetime, end: datetime,
+              coords: Coords | None = None) -> list[Interval] | None:
+    """The open and unknown intervals (begin, end, "open"/"unknown"; UTC, end excluded) in [start, end):
+    at every moment in them `state_at` says that state, and "closed" everywhere else. None when the hours
+    are not known or cannot be evaluated (then `state_at` says "unknown" at every moment).
+
+    Between two moments at which one of the library objects `state_at` asks changes, the answer cannot
+    change: so `state_at`'s own evaluation at each such moment gives the exact timeline."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    try:
+        prepared = parse(text)
+    except OpeningHoursError:
+        return None
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    where = _coords(coords)
+    try:
+        pieces: list[tuple[datetime, datetime, tuple[_GroupPlan, ...]]] = []
+        if prepared.per_day:
+            day = _local(start).date()
+            while True:
+                day_start = datetime.combine(day, time(0, 0), TZ).astimezone(UTC)
+                if day_start >= end:
+                    break
+                day_end = datetime.combine(day + timedelta(days=1), time(0, 0), TZ).astimezone(UTC)
+                pieces.append((max(start, day_start), min(end, day_end), _plan(text, day, where)))
+                day += timedelta(days=1)
+        else:
+            pieces.append((start, end, _plan(text, None, where)))
+        segments: list[Interval] = []
+        for piece_start, piece_end, plans in pieces:
+            moments = sorted(_changes(_plan_libraries(plans), piece_start, piece_end))
+            for i, moment in enumerate(moments):
+                finish = moments[i + 1] if i + 1 < len(moments) else piece_end
+                state = _evaluate(plans, _local(moment))
+                if segments and segments[-1][1] == moment and segments[-1][2] == state:
+                    segments[-1] = (segments[-1][0], finish, state)
+                else:
+                    segments.append((moment, finish, state))
+        return [segment for segment in segments if segment[2] != "closed"]
+    except Exception:
+        log.warning("could not list the intervals of opening hours %r", text, exc_info=True)
+        return None
 
 
 def is_open(text: str | None, at: datetime | None = None, coords: Coords | None = None) -> bool:

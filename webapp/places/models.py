@@ -5,7 +5,7 @@ from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import ARRAY, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, func, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSTZMULTIRANGE
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import Model
@@ -87,3 +87,24 @@ class Place(Model):
 
     def __repr__(self) -> str:
         return f"<Place {self.id} {self.name!r}>"
+
+
+class PlaceOpeningWindow(Model):
+    """When a place is open, precomputed for a rolling window (webapp/places/opening_windows.py), so that
+    "open now" / "open at" is an indexed SQL predicate of the search. Equal to hours.state_at at every
+    moment in [valid_from, valid_until): open inside `open_intervals`, unknown inside `unknown_intervals`
+    or everywhere when `hours_known` is false (no hours, or hours that cannot be evaluated), else closed."""
+
+    __tablename__ = "place_opening_windows"
+
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), primary_key=True)
+    hours_known: Mapped[bool] = mapped_column(nullable=False)
+    open_intervals: Mapped[Any] = mapped_column(TSTZMULTIRANGE, nullable=False, server_default="{}")
+    unknown_intervals: Mapped[Any] = mapped_column(TSTZMULTIRANGE, nullable=False, server_default="{}")
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    valid_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+    __table_args__ = (
+        Index("ix_place_opening_windows_open", "open_intervals", postgresql_using="gist"),
+    )

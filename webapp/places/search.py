@@ -5,11 +5,15 @@ The query (see `_statement`, built once per shape of filters, values bound): `ST
 in SQL, `LIMIT`. Distances are spherical (`webapp/geo.py`: `use_spheroid => false`), the same measure the KNN
 operator orders by, so the order and the shown distance always agree.
 
-Open now / open at cannot be computed in SQL (the `opening_hours` syntax needs the library), so:
-without that filter the open state is computed for the LIMITed rows only; with it, SQL keeps only
-places that have opening hours and over-fetches `limit * OPEN_OVERFETCH` rows (at most
-`OPEN_FETCH_MAX`), Python keeps the open ones and cuts back to `limit`. Near a dense centre that can
-return fewer than `limit` open places while more exist further away; the page says "toon meer".
+Open now / open at: each place's opening intervals are precomputed for a rolling window
+(`opening_windows.py`, equal to `hours.state_at`), so when the moment lies inside it (from today's
+midnight to 14 days from now: `opening_windows.covers`) the filter is one more predicate of the same
+statement (the moment a bound parameter) and no row is evaluated in Python. A moment outside the window
+(the past, or further ahead) keeps the evaluation in Python: SQL keeps only places that have opening
+hours and over-fetches `limit * OPEN_OVERFETCH` rows (at most `OPEN_FETCH_MAX`), Python keeps the open
+ones and cuts back to `limit` (near a dense centre that can return fewer than `limit` open places while
+more exist further away; the page says "toon meer"). Without the filter the open state is computed for
+the LIMITed rows only. "Unknown" (no hours, unreadable hours, an open end) is never "open".
 """
 from __future__ import annotations
 
@@ -48,7 +52,7 @@ from webapp import geo
 from webapp.areas.models import Gemeente
 from webapp.errors import ApiError
 from webapp.extensions import db
-from webapp.places import barriers, hours, visibility
+from webapp.places import barriers, hours, opening_windows, visibility
 from webapp.places.attributes import ATTRIBUTE_KEYS, AUDIENCES, CATEGORIES
 from webapp.places.models import Place
 from webapp.places.serialize import TIMESTAMP_SQL_FORMAT
@@ -279,11 +283,20 @@ def _result_columns() -> list:
     return columns
 
 
-def _shape(params: SearchParams) -> tuple:
+def open_moment(params: SearchParams) -> datetime | None:
+    """The moment (UTC) the open filter asks about, when the precomputed windows answer it; else None."""
+    if not params.wants_open:
+        return None
+    now = datetime.now(UTC)
+    at = hours.local_moment(params.open_at).astimezone(UTC) if params.open_at is not None else now
+    return at if opening_windows.covers(at, now) else None
+
+
+def _shape(params: SearchParams, open_in_sql: bool = False) -> tuple:
     """What decides the statement's SQL text (values are bound parameters)."""
     return (params.effective_radius() is not None, bool(params.gemeente and not params.has_position),
             bool(params.categories), params.free, tuple(params.needs), bool(params.audiences),
-            bool(params.languages), params.newcomers, params.wants_open)
+            bool(params.languages), params.newcomers, params.wants_open, open_in_sql)
 
 
 def _key(name: str) -> Any:
@@ -325,7 +338,7 @@ def _geojson_columns(distance) -> list:
 @lru_cache(maxsize=512)
 def _statement(shape: tuple, as_geojson: bool = False) -> Select:
     """The search statement for one shape of filters, built once (building costs more than running)."""
-    with_radius, in_gemeente, categories, free, needs, audiences, languages, newcomers, wants_open = shape
+    with_radius, in_gemeente, categories, free, needs, audiences, languages, newcomers, wants_open, open_in_sql = shape
     centre = geo.bound_point("lon", "lat")
     place_geog = geography(Place.location)
     conditions = [listed_filter()]
@@ -353,7 +366,9 @@ def _statement(shape: tuple, as_geojson: bool = False) -> Select:
             Place.host_present == "yes",
             Place.house_rules_published == "yes",
         ])
-    if wants_open:
+    if open_in_sql:
+        conditions.append(opening_windows.open_at_sql(Place.id))
+    elif wants_open:
         conditions.append(Place.opening_hours != "")
     return (select(*columns).where(*conditions)
             .order_by(geo.nearest_first(place_geog, centre))
@@ -366,6 +381,10 @@ def query_and_values(params: SearchParams, lon: float, lat: float, fetch: int | 
     plus lon, lat and distance (metres from lon/lat). With `url_prefix` (the open-data API) the rows
     are id, opening_hours, props and geom (GeoJSON text made by PostgreSQL), lon, lat and distance."""
     values: dict[str, Any] = {"lon": lon, "lat": lat, "fetch": fetch or params.limit}
+    at = open_moment(params)
+    if at is not None:
+        values["open_at"] = at
+        values["fetch"] = min(values["fetch"], params.limit)   # no over-fetch: SQL keeps only the open places
     if url_prefix is not None:
         values["url_prefix"] = url_prefix
     radius = params.effective_radius()
@@ -379,7 +398,7 @@ def query_and_values(params: SearchParams, lon: float, lat: float, fetch: int | 
         values["audiences"] = list(params.audiences)
     if params.languages:
         values["languages"] = list(params.languages)
-    return _statement(_shape(params), url_prefix is not None), values
+    return _statement(_shape(params, at is not None), url_prefix is not None), values
 
 
 def build_query(params: SearchParams, lon: float, lat: float, fetch: int | None = None) -> Select:
@@ -389,7 +408,7 @@ def build_query(params: SearchParams, lon: float, lat: float, fetch: int | None 
 
 
 def fetch_size(params: SearchParams) -> int:
-    if params.wants_open:
+    if params.wants_open and open_moment(params) is None:
         return min(params.limit * OPEN_OVERFETCH, OPEN_FETCH_MAX)
     return params.limit
 
@@ -418,13 +437,17 @@ def search(params: SearchParams, geojson_url_prefix: str | None = None) -> Searc
 
     fetch = fetch_size(params)
     lon, lat = centre_lonlat
-    rows = read_rows(*query_and_values(params, lon, lat, fetch, url_prefix=geojson_url_prefix))
+    stmt, values = query_and_values(params, lon, lat, fetch, url_prefix=geojson_url_prefix)
+    fetch = values["fetch"]
+    open_in_sql = "open_at" in values
+    rows = read_rows(stmt, values)
     at = params.open_at
     hits = []
     for row in rows:
         # At the place's own coordinates (sunrise/sunset). The open filter keeps only "open": "unknown"
-        # (no hours, an open end, "op afspraak") is never counted as open.
-        state = hours.state_at(row.opening_hours, at, coords=(row.lat, row.lon))
+        # (no hours, an open end, "op afspraak") is never counted as open. With the filter answered by
+        # SQL every row is open at that moment.
+        state = "open" if open_in_sql else hours.state_at(row.opening_hours, at, coords=(row.lat, row.lon))
         if params.wants_open and state != "open":
             continue
         hits.append(PlaceHit(row, float(row.distance), state))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.places import services, stewardship_demo, visibility
+from webapp.places import opening_windows, services, stewardship_demo, visibility
 from webapp.places.attributes import ATTRIBUTE_KEYS, ATTRIBUTES_BY_KEY, CATEGORIES, COSTS, TRI_STATE_LABELS
 from webapp.places.models import Place
 from webapp.stewardship.models import PlaceOwner
@@ -51,3 +51,5 @@ PLACE = SubjectType(
 )
 
 register(PLACE)
+# Every flush that adds a place or changes its hours refreshes its opening window (opening_windows.py).
+opening_windows.listen()
