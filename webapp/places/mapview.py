@@ -14,7 +14,7 @@ static/js/places-map.js, which builds the markers and their popups with text nod
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import folium
@@ -26,24 +26,11 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from webapp.places.attributes import CATEGORIES
+from webapp.places.place_map import MapMarker, RenderedMap
+
+__all__ = ["MapMarker", "RenderedMap", "build_map", "render", "category_label"]
 
 CLUSTER_ABOVE = 50
-
-
-@dataclass(frozen=True)
-class MapMarker:
-    lon: float
-    lat: float
-    name: str
-    url: str
-    detail: str = ""      # e.g. "Buurthuis · 350 m"
-
-
-@dataclass(frozen=True)
-class RenderedMap:
-    head: Markup      # <link>/<script src defer> (Leaflet and the map's own JS, all deferred)
-    body: Markup      # the map <div>
-    script: Markup    # the JSON data block and the <script nonce=...> that builds the map on DOMContentLoaded
 
 
 class MarkersFromData(JSCSSMixin, MacroElement):

@@ -1,7 +1,6 @@
 """Thin controllers for the places pages: the search (list first, map second) and the place page."""
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -14,18 +13,15 @@ from webapp.areas.services import list_gemeenten
 from webapp.errors import ApiError
 from webapp.i18n import distance as format_distance
 from webapp.i18n import local_date
-from webapp.places import barriers, hours, next_steps, visibility, where
+from webapp.places import barriers, detail_view, next_steps, visibility, where
 from webapp.places import search as searching
 from webapp.places.attributes import (
-    ACTIVITIES,
     ATTRIBUTES,
     ATTRIBUTES_BY_KEY,
     AUDIENCES,
     CATEGORIES,
-    COSTS,
     LANGUAGES,
     SHOW_NO_IN_LIST,
-    TRI_STATE_LABELS,
 )
 from webapp.places.serialize import lonlat, visible_attributes
 from webapp.security import csp_nonce
@@ -189,43 +185,13 @@ def _closed(place, lon: float, lat: float):
 
 def detail(place_id: int):
     """GET /plekken/<id>: everything we know about one public place (a closed one says it closed)."""
-    place = searching.get_public(place_id)
-    if place is None:
+    found = detail_view.public_place(place_id)
+    if found is None:
         abort(404)
-    lon, lat = lonlat(place)
+    place, flags = found
     if visibility.is_closed(place):
-        return _closed(place, lon, lat)
-    from webapp.places import mapview  # on first use: see search()
-
-    fmap = mapview.build_map([mapview.MapMarker(lon, lat, place.name, url_for("places.detail", place_id=place.id),
-                                                str(CATEGORIES.get(place.category, "")))],
-                             (lon, lat), zoom=16, height="16rem")
-    attrs = visible_attributes(place)
-    groups: dict[str, list[dict[str, Any]]] = {"access": [], "safety": []}
-    for attr in ATTRIBUTES:
-        if attr.key not in attrs:
-            continue
-        value = attrs[attr.key]
-        meta = (place.attribute_meta or {}).get(attr.key) or {}
-        groups[attr.group].append({"attr": attr, "value": value, "label": TRI_STATE_LABELS[value], "meta": meta,
-                                   "icon": {"yes": "✓", "limited": "◐", "no": "✕", "unknown": "?"}[value],
-                                   "cls": {"yes": "badge-ok", "limited": "badge-warn",
-                                           "no": "badge-bad"}.get(value, "")})
-    context = dict(
-        place=place, lon=lon, lat=lat, groups=groups, category=CATEGORIES.get(place.category, place.category),
-        cost=COSTS.get(place.cost) if place.cost else None,
-        audiences=[AUDIENCES.get(a, a) for a in place.audience or []],
-        safe_space_for=[AUDIENCES.get(a, a) for a in place.safe_space_for or []],
-        activities=[ACTIVITIES.get(a, a) for a in place.activities or []],
-        languages=[LANGUAGES.get(code, code) for code in place.languages or []],
-        hours_now=hours.describe(place.opening_hours, coords=(lat, lon)),
-        open_badge=_open_text(hours.state_at(place.opening_hours, coords=(lat, lon))),
-        schedule=hours.week_schedule(place.opening_hours, coords=(lat, lon)),
-        holidays_closed=hours.mentions_holidays_closed(place.opening_hours),
-        hours_valid=hours.is_valid(place.opening_hours),
-        hours_problem=hours.problem(place.opening_hours),
-        rendered_map=mapview.render(fmap, csp_nonce()),
-        geo_uri=f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
-        nearby_url=search_url(MultiDict(), lat=f"{lat:.5f}", lon=f"{lon:.5f}"),
-    )
+        return _closed(place, *lonlat(place))
+    context = detail_view.context(place, flags)
+    context["open_badge"] = _open_text(context.pop("open_state"))
+    context["nearby_url"] = search_url(MultiDict(), lat=f"{context['lat']:.5f}", lon=f"{context['lon']:.5f}")
     return render_template("places/detail.html", **context)

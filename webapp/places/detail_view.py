@@ -1,0 +1,92 @@
+"""What the place page shows of one place, read and prepared once per request.
+
+- `public_place(place_id)`: the public place (published or closed, not hidden: `visibility.public_filter`)
+  and its open barrier flags in ONE statement (the flags as a correlated subquery,
+  `barriers.reported_attributes_sql`), instead of a second query for the flags.
+- `context(place, flags)`: the template's values: attribute groups, labels, the opening hours (each
+  evaluation of `hours` made once), the small map (`place_map`, no folium) and the links.
+
+The panels of other domains on the page (initiatives, co-beheer, "Hoe voelde het?") read their own data.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.places import barriers, hours, place_map, visibility
+from webapp.places.attributes import (
+    ACTIVITIES,
+    ATTRIBUTES,
+    AUDIENCES,
+    CATEGORIES,
+    COSTS,
+    LANGUAGES,
+    TRI_STATE_LABELS,
+)
+from webapp.places.models import Place
+from webapp.places.serialize import lonlat, visible_attributes
+from webapp.security import csp_nonce
+
+ICONS = {"yes": "✓", "limited": "◐", "no": "✕", "unknown": "?"}
+CSS = {"yes": "badge-ok", "limited": "badge-warn", "no": "badge-bad"}
+MAP_ZOOM = 16
+
+
+def public_place(place_id: int) -> tuple[Place, frozenset[str]] | None:
+    """The public place with the keys of its open barrier reports, or None (the public sees nothing else)."""
+    stmt = (select(Place, barriers.reported_attributes_sql().label("reported"))
+            .where(Place.id == place_id, visibility.public_filter()))
+    row = db.session.execute(stmt).first()
+    if row is None:
+        return None
+    return row[0], frozenset(str(key) for key in row[1] or ())
+
+
+def attribute_groups(place: Place) -> dict[str, list[dict[str, Any]]]:
+    """The access and safety attributes to list, in the order of ATTRIBUTES, each with its label and badge."""
+    attrs = visible_attributes(place)
+    all_meta = place.attribute_meta or {}
+    groups: dict[str, list[dict[str, Any]]] = {"access": [], "safety": []}
+    for attr in ATTRIBUTES:
+        if attr.key not in attrs:
+            continue
+        value = attrs[attr.key]
+        groups[attr.group].append({"attr": attr, "value": value, "label": TRI_STATE_LABELS[value],
+                                   "meta": all_meta.get(attr.key) or {}, "icon": ICONS[value],
+                                   "cls": CSS.get(value, "")})
+    return groups
+
+
+def opening_hours(place: Place, lon: float, lat: float) -> dict[str, Any]:
+    """Every opening-hours value the page shows; `open_state` is 'open' / 'closed' / 'unknown' now."""
+    text, coords = place.opening_hours, (lat, lon)
+    return {
+        "hours_now": hours.describe(text, coords=coords),
+        "open_state": hours.state_at(text, coords=coords),
+        "schedule": hours.week_schedule(text, coords=coords),
+        "holidays_closed": hours.mentions_holidays_closed(text),
+        "hours_valid": hours.is_valid(text),
+        "hours_problem": hours.problem(text),
+    }
+
+
+def context(place: Place, flags: frozenset[str]) -> dict[str, Any]:
+    """The values of places/detail.html (without `open_badge` and `nearby_url`: the route adds those)."""
+    lon, lat = lonlat(place)
+    place_path = url_for("places.detail", place_id=place.id)
+    category = CATEGORIES.get(place.category, place.category)
+    marker = place_map.MapMarker(lon, lat, place.name, place_path, str(CATEGORIES.get(place.category, "")))
+    return dict(
+        place=place, flags=flags, place_path=place_path, lon=lon, lat=lat, groups=attribute_groups(place),
+        category=category, cost=COSTS.get(place.cost) if place.cost else None,
+        audiences=[AUDIENCES.get(a, a) for a in place.audience or []],
+        safe_space_for=[AUDIENCES.get(a, a) for a in place.safe_space_for or []],
+        activities=[ACTIVITIES.get(a, a) for a in place.activities or []],
+        languages=[LANGUAGES.get(code, code) for code in place.languages or []],
+        **opening_hours(place, lon, lat),
+        rendered_map=place_map.render_one(marker, csp_nonce(), zoom=MAP_ZOOM),
+        geo_uri=f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
+    )
