@@ -165,3 +165,29 @@ def test_demo_data_gives_the_same_dates(app):
         for days in (7, 28):
             assert_same(now, now + timedelta(days=days), lon, lat, 10_000)
     assert reference(now, now + timedelta(days=7), 4.8952, 52.3702, 10_000)
+
+
+def api_reference(client, query, start, end, lon, lat, radius, theme=None, limit=100):
+    """The list before: ORM initiatives nearest first, each with expand_many(...)[:10] (places by id)."""
+    from webapp.initiatives import api
+    from webapp.initiatives.recurrence import expand_many
+
+    with client.application.test_request_context("/api/v1/initiatives?" + query):
+        features = []
+        for initiative, distance in services.search_initiatives(lon, lat, radius, theme, limit):
+            feature = api._feature(initiative, distance, expand_many(initiative.activities, start, end)[:10])
+            feature["properties"]["places"].sort(key=lambda p: p["id"])
+            features.append(feature)
+        return features
+
+
+@pytest.mark.parametrize("start, days", PERIODS[:2] + PERIODS[4:])
+def test_api_list_gives_the_same_features(client, generated, start, days):
+    end = start + timedelta(days=days)
+    for query_radius, theme, limit in ((5000, None, 100), (1500, "green", 7), (50_000, None, 500)):
+        query = (f"lat={AMSTERDAM[1]}&lon={AMSTERDAM[0]}&radius={query_radius}&limit={limit}"
+                 f"&from={start.isoformat()}&to={end.isoformat()}" + (f"&theme={theme}" if theme else ""))
+        body = client.get("/api/v1/initiatives?" + query.replace("+", "%2B")).get_json()
+        expected = api_reference(client, query, start, end, *AMSTERDAM, query_radius, theme, limit)
+        assert body["features"] == expected
+        assert body["features"] and any(f["properties"]["next_dates"] for f in body["features"])

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, jsonify, request
+from flask import Response, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.http import is_resource_modified
 
 from webapp import openapi
 from webapp.csv_safety import spreadsheet_safe
@@ -15,6 +19,8 @@ from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.grants import services as svc
 from webapp.grants.models import GrantApplication
+from webapp.grants.services import open_data
+from webapp.i18n import current_locale
 from webapp.transactions import commit_or_raise
 
 CSV_COLUMNS = ["round_id", "round", "initiative_id", "initiative", "purpose", "amount_cents", "amount_eur",
@@ -22,7 +28,7 @@ CSV_COLUMNS = ["round_id", "round", "initiative_id", "initiative", "purpose", "a
 
 
 def _gemeente(code: str) -> Any:
-    gemeente = svc.gemeente(code)
+    gemeente = svc.gemeente_brief(code)
     if gemeente is None:
         raise ApiError(_("Deze gemeente bestaat niet."), status=404, code="not_found", param="code")
     return gemeente
@@ -45,28 +51,99 @@ def _public_document(code: str) -> dict:
     return {"gemeente": {"code": gemeente.code, "name": gemeente.name}, "rounds": rounds}
 
 
-def public_json(code: str):
-    response = jsonify(_public_document(code))
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def public_csv(code: str):
+def _csv_body(code: str) -> bytes:
     document = _public_document(code)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in document["rounds"]:
+        figures = [r[key] for key in svc.FIGURE_KEYS]
+        name = spreadsheet_safe(r["name"])
         for g in r["grants"]:
             cents = g["amount_cents"]
             # Every text cell, the round's name too: nothing a spreadsheet would run as a formula.
-            writer.writerow([r["id"], spreadsheet_safe(r["name"]), g["initiative_id"],
+            writer.writerow([r["id"], name, g["initiative_id"],
                              spreadsheet_safe(g["initiative"]), spreadsheet_safe(g["purpose"]), cents,
                              f"{cents // 100}.{cents % 100:02d}", g["date"] or "", "yes" if g["paid"] else "no",
-                             spreadsheet_safe(g["district"])] + [r[key] for key in svc.FIGURE_KEYS])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="startbijdragen-{code}.csv"',
-        "Access-Control-Allow-Origin": "*"})
+                             spreadsheet_safe(g["district"])] + figures)
+    return out.getvalue().encode()
+
+
+def _json_body(code: str) -> bytes:
+    return jsonify(_public_document(code)).get_data()
+
+
+# ---------------------------------------------------------------- open data: made once per change
+
+class _Bodies:
+    """The latest downloads made by this process, by (kind, gemeente, fingerprint): a fingerprint names
+    exactly one content (services/open_data), so a stored body is never stale, only unused."""
+
+    def __init__(self, size: int = 16):
+        self.size, self.items, self.lock = size, OrderedDict[tuple[str, str, str], bytes](), threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> bytes | None:
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[str, str, str], body: bytes) -> None:
+        with self.lock:
+            self.items[key] = body
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+BODIES = _Bodies()
+MAX_AGE = 60   # seconds a client or shared cache may use a download without asking again
+# Flask-Compress appends the encoding to a strong ETag ("…:gzip"); a client sends that form back.
+_ENCODINGS = ("", ":zstd", ":br", ":gzip", ":deflate")
+
+
+def _open_data(code: str, kind: str, mimetype: str, build: Callable[[str], bytes],
+               headers: dict[str, str]) -> Response:
+    """The download `kind` of a gemeente: 304 when the client has the current one; else the body made at
+    the last change (made now when there was none). The fingerprint is read at most every few seconds per
+    process (services/open_data.recent); tests read it on every request."""
+    locale = current_locale()
+    fresh_for = current_app.config.get("GRANTS_OPEN_DATA_FRESH_SECONDS",
+                                       0.0 if current_app.testing else open_data.FRESH_SECONDS)
+    version = open_data.recent(code, locale, fresh_for=fresh_for)
+    if version is None:
+        _gemeente(code)
+        version = open_data.read(code, locale)
+    common = {"Cache-Control": f"public, max-age={MAX_AGE}", "Vary": "Accept-Language, Cookie",
+              "Access-Control-Allow-Origin": "*"}
+    for suffix in _ENCODINGS:
+        if not is_resource_modified(request.environ, etag=version.etag + suffix,
+                                    last_modified=version.last_modified):
+            response = Response(status=304, headers=common)
+            response.set_etag(version.etag + suffix)
+            if version.last_modified is not None:
+                response.last_modified = version.last_modified
+            return response
+    key = (kind, code, version.etag)
+    body = BODIES.get(key)
+    if body is None:
+        body = build(code)
+        BODIES.put(key, body)
+    response = Response(body, mimetype=mimetype, headers={**common, **headers})
+    response.set_etag(version.etag)
+    if version.last_modified is not None:
+        response.last_modified = version.last_modified
+    return response
+
+
+def public_json(code: str):
+    return _open_data(code, "json", "application/json", _json_body, {})
+
+
+def public_csv(code: str):
+    return _open_data(code, "csv", "text/csv", _csv_body,
+                      {"Content-Disposition": f'attachment; filename="startbijdragen-{code}.csv"'})
 
 
 # ---------------------------------------------------------------- staff API

@@ -2,6 +2,7 @@
 (for who may see the application)."""
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import abort, make_response, render_template, request
@@ -12,8 +13,9 @@ from webapp.converters import parse_id
 from webapp.grants import services as svc
 from webapp.grants import settings_changes
 from webapp.grants.models import GrantRound
-from webapp.grants.routes_common import MONEY_LABELS, application_or_404, gemeente_or_404, round_or_404, status_label
+from webapp.grants.routes_common import MONEY_LABELS, application_or_404, round_or_404, status_label
 from webapp.grants.services.overview import PUBLIC_PAGE_SIZE
+from webapp.i18n import money
 from webapp.initiatives import queries as initiatives
 
 
@@ -26,14 +28,14 @@ def index() -> ResponseReturnValue:
 
 
 def public_page(code: str) -> ResponseReturnValue:
-    gemeente = gemeente_or_404(code)
+    gemeente = svc.gemeente_brief(code) or abort(404)   # its code and name (not its boundary)
     page = parse_id(request.args.get("pagina")) or 1   # not a number, 0 or too large: the first page
     overview = svc.public_overview(code, page=page)
     pages = max([-(-item["count"] // PUBLIC_PAGE_SIZE) for item in overview] or [1])
     if page > pages:
         page, overview = 1, svc.public_overview(code, page=1)
     return render_template("grants/public.html", gemeente=gemeente, overview=overview, page=page, pages=pages,
-                           page_size=PUBLIC_PAGE_SIZE)
+                           page_size=PUBLIC_PAGE_SIZE, amount=cache(money))   # amounts repeat: formatted once
 
 
 def round_page(round_id: int) -> ResponseReturnValue:

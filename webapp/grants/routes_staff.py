@@ -3,6 +3,7 @@ decisions on an application, payouts and refunds, and helpers."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from flask import abort, flash, render_template, request, url_for
@@ -28,6 +29,7 @@ from webapp.grants.routes_common import (
     summary,
 )
 from webapp.grants.services.queue import waits_for
+from webapp.i18n import money
 from webapp.transactions import commit_or_show, put_on_form
 
 
@@ -124,12 +126,14 @@ def queue(round_id: int) -> ResponseReturnValue:
     if status not in svc.QUEUE_FILTERS:
         status = "open"
     district_id = parse_id(request.args.get("stadsdeel")) or 0  # not digits or above 2^31-1: all districts
-    items = svc.queue(grant_round, status, district_id or None, viewer_id=current_user.id)
+    page = parse_id(request.args.get("pagina")) or 1   # not a number or 0: the first page; past the end: the last
+    found = svc.queue_page(grant_round, status, district_id or None, viewer_id=current_user.id, page=page)
     today = svc.local_today()
-    return render_template("grants/queue.html", grant_round=grant_round, items=items, status=status,
-                           district_id=district_id, districts=svc.districts_of(grant_round.gemeente_code),
-                           days_left=lambda a: svc.days_left(a, today), status_label=status_label,
-                           waits_for=lambda a: waits_for(a, current_user.id),
+    return render_template("grants/queue.html", grant_round=grant_round, found=found, items=found.items,
+                           status=status, district_id=district_id,
+                           districts=svc.districts_of(grant_round.gemeente_code),
+                           days_left=lambda a: svc.days_left(a, today), status_label=cache(status_label),
+                           waits_for=lambda a: waits_for(a, current_user.id), amount=cache(money),
                            totals=svc.round_totals(grant_round))
 
 

@@ -11,16 +11,16 @@ from flask_login import current_user
 from webapp import openapi
 from webapp.domain_errors import Invalid
 from webapp.errors import ApiError
-from webapp.initiatives import clock, finding_place, services
+from webapp.initiatives import api_query, clock, finding_place, services
 from webapp.initiatives.helpers import listed_places
 from webapp.initiatives.models import THEMES
-from webapp.initiatives.recurrence import expand_many
 from webapp.initiatives.search import parse_float
 from webapp.urls import absolute_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAX_SPAN = timedelta(days=366)
 MAX_YEARS_AWAY = 5   # from and to lie at most this many years before or after now
+_SAMPLE_ID = 987654321   # stands for the id in a link built once per list
 
 
 def _moment(name: str, default: datetime, now: datetime) -> datetime:
@@ -61,19 +61,30 @@ def _instance_json(instance) -> dict:
             "place_id": instance.activity.place_id, "cancelled": instance.cancelled}
 
 
-def _feature(initiative, distance=None, dates=None, full: bool = False) -> dict:
-    coords = services.coordinates(initiative)
-    props = {
-        "id": initiative.id, "title": initiative.title, "summary": initiative.summary,
-        "themes": list(initiative.themes), "audience": list(initiative.audience),
-        "languages": list(initiative.languages), "cost": initiative.cost, "status": initiative.status,
-        "url": absolute_url("initiatives.detail", initiative_id=initiative.id),
-        "ical_url": absolute_url("initiatives.initiative_ics", initiative_id=initiative.id),
-        "places": [{"id": p.id, "name": p.name, "address": p.address} for p in listed_places(initiative)],
-        "location_name": initiative.location_name or None,
-        "volunteer_roles": list(initiative.volunteer_roles),
-        "updated_at": initiative.owners_touched_at.isoformat() if initiative.owners_touched_at else None,
+def _properties(values: dict, places: list[dict], links: tuple[str, str]) -> dict:
+    """The properties every feature has, from plain values (one place that says what the API shows)."""
+    touched = values["owners_touched_at"]
+    return {
+        "id": values["id"], "title": values["title"], "summary": values["summary"],
+        "themes": list(values["themes"]), "audience": list(values["audience"]),
+        "languages": list(values["languages"]), "cost": values["cost"], "status": values["status"],
+        "url": links[0], "ical_url": links[1], "places": places,
+        "location_name": values["location_name"] or None,
+        "volunteer_roles": list(values["volunteer_roles"]),
+        "updated_at": touched.isoformat() if touched else None,
     }
+
+
+def _geometry(coords) -> dict | None:
+    return {"type": "Point", "coordinates": [round(coords[0], 6), round(coords[1], 6)]} if coords else None
+
+
+def _feature(initiative, distance=None, dates=None, full: bool = False) -> dict:
+    values = {name: getattr(initiative, name) for name in api_query.VALUES}
+    places = [{"id": p.id, "name": p.name, "address": p.address} for p in listed_places(initiative)]
+    links = (absolute_url("initiatives.detail", initiative_id=initiative.id),
+             absolute_url("initiatives.initiative_ics", initiative_id=initiative.id))
+    props = _properties(values, places, links)
     if distance is not None:
         props["distance_m"] = round(distance)
     if dates is not None:
@@ -88,8 +99,24 @@ def _feature(initiative, distance=None, dates=None, full: bool = False) -> dict:
             "start_time": a.start_time.strftime("%H:%M"), "end_time": a.end_time.strftime("%H:%M"),
             "timezone": a.timezone, "cancelled_dates": sorted(d.isoformat() for d in a.cancelled_dates),
         } for a in initiative.activities]
-    geometry = {"type": "Point", "coordinates": [round(coords[0], 6), round(coords[1], 6)]} if coords else None
-    return {"type": "Feature", "id": initiative.id, "geometry": geometry, "properties": props}
+    return {"type": "Feature", "id": initiative.id, "geometry": _geometry(services.coordinates(initiative)),
+            "properties": props}
+
+
+def _link_maker(endpoint: str):
+    """A function id -> absolute link of `endpoint`, built once (not a URL build per feature)."""
+    sample = absolute_url(endpoint, initiative_id=_SAMPLE_ID)
+    head, tail = sample.split(str(_SAMPLE_ID), 1)
+    return lambda initiative_id: f"{head}{initiative_id}{tail}"
+
+
+def _nearby_feature(found: api_query.Nearby, detail, ical) -> dict:
+    initiative_id = found.values["id"]
+    props = _properties(found.values, found.places, (detail(initiative_id), ical(initiative_id)))
+    if found.distance is not None:
+        props["distance_m"] = round(found.distance)
+    props["next_dates"] = found.next_dates
+    return {"type": "Feature", "id": initiative_id, "geometry": _geometry(found.coordinates), "properties": props}
 
 
 def _geojson(payload: dict):
@@ -120,11 +147,9 @@ def list_initiatives():
         raise ApiError(_("to moet na from liggen."), param="to")
     if end - start > MAX_SPAN:
         raise ApiError(_("De periode is te lang (hoogstens 366 dagen)."), param="to")
-    rows = services.search_initiatives(lon, lat, radius, theme, limit)
-    features = []
-    for initiative, distance in rows:
-        dates = expand_many(initiative.activities, start, end)[:10]
-        features.append(_feature(initiative, distance, dates))
+    detail, ical = _link_maker("initiatives.detail"), _link_maker("initiatives.initiative_ics")
+    features = [_nearby_feature(found, detail, ical)
+                for found in api_query.nearby(lon, lat, radius, theme, limit, start, end)]
     return _geojson({"type": "FeatureCollection", "features": features,
                      "from": start.isoformat(), "to": end.isoformat()})
 

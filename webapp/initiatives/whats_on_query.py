@@ -94,24 +94,26 @@ class Page:
         return (self.number - 1) * self.size + 1
 
 
-def _sql(expression: ColumnElement[Any]) -> str:
+def sql_of(expression: ColumnElement[Any]) -> str:
     """A rule's SQL expression with its constants inlined (it names the tables, not aliases)."""
     return str(expression.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
 
 
 @cache
-def _rules() -> dict[str, str]:
+def rules() -> dict[str, str]:
+    """The named rules as SQL: public, statuses, listed; distance_* and within_* of a place or an
+    initiative's own location to the point :lon/:lat (:radius)."""
     here = geo.point(literal_column(":lon"), literal_column(":lat"))   # bound when the statement runs
     rules = {
-        "public": _sql(public()),
-        "statuses": _sql(Initiative.status.in_(SEARCH_STATUSES)),
-        "listed": _sql(listed_filter()),
+        "public": sql_of(public()),
+        "statuses": sql_of(Initiative.status.in_(SEARCH_STATUSES)),
+        "listed": sql_of(listed_filter()),
     }
     # Where a date takes place: its place, or (without a place) its initiative's own location.
     for name, column in (("place", Place.location), ("own", Initiative.location)):
         there = geo.geography(column)
-        rules[f"distance_{name}"] = _sql(cast(geo.distance_m(there, here), Float))
-        rules[f"within_{name}"] = _sql(geo.within_m(there, here, literal_column(":radius")))
+        rules[f"distance_{name}"] = sql_of(cast(geo.distance_m(there, here), Float))
+        rules[f"within_{name}"] = sql_of(geo.within_m(there, here, literal_column(":radius")))
     return rules
 
 
@@ -141,26 +143,57 @@ _NTH_WEEKDAY = """CASE WHEN c.nth = -1
       ELSE g.m::date + ((c.isodow - extract(isodow FROM g.m)::int + 7) % 7) + 7 * (c.nth - 1) END"""
 
 
-def _candidates(point: bool, filters: list[str], where: str) -> str:
-    """The activities that may have a date in the period: two parts, each driven by a geometry GiST index
-    (activities at a place in the box around the point; activities without a place whose initiative lies in
-    it), then the exact radius on the sphere."""
-    rules = _rules()
-    columns = f"""a.id, a.title, a.place_id, a.starts_on, a.start_time, a.end_time, a.frequency, a.timezone,
+# An activity's rule in the form `dates_of` reads (from `initiative_activities a`; the period is :start, :end).
+RULE_COLUMNS = """a.id, a.title, a.place_id, a.starts_on, a.start_time, a.end_time, a.frequency, a.timezone,
          coalesce(a.month_week, CASE WHEN (extract(day FROM a.starts_on)::int - 1) / 7 = 4 THEN -1
                                      ELSE (extract(day FROM a.starts_on)::int - 1) / 7 + 1 END) AS nth,
          extract(isodow FROM a.starts_on)::int AS isodow,
          CASE a.frequency WHEN 'biweekly' THEN 14 ELSE 7 END AS period,
          (CAST(:start AS timestamptz) AT TIME ZONE a.timezone)::date AS lo,
-         least((CAST(:end AS timestamptz) AT TIME ZONE a.timezone)::date, a.ends_on) AS hi,
+         least((CAST(:end AS timestamptz) AT TIME ZONE a.timezone)::date, a.ends_on) AS hi"""
+
+
+def dates_of(source: str) -> str:
+    """SELECT of every row of `source` (a FROM item named c with RULE_COLUMNS) once per local date of its
+    rule in the period, with `day` (the local date) and `starts_at` (UTC). Dates outside [:start, :end)
+    by the clock still need the caller's test on starts_at."""
+    return f"""
+  SELECT c.*, d.day, {_as_utc("(d.day + c.start_time)", "c.timezone")} AS starts_at
+    FROM {source}
+   CROSS JOIN LATERAL (
+     SELECT CASE WHEN c.frequency = 'monthly' THEN {_NTH_WEEKDAY} ELSE g.m::date END AS day
+       FROM generate_series(
+              CASE c.frequency
+                WHEN 'once' THEN c.starts_on::timestamp
+                WHEN 'monthly' THEN date_trunc('month', greatest(c.starts_on, c.lo)::timestamp)
+                ELSE (c.starts_on + (greatest(0, c.lo - c.starts_on) + c.period - 1) / c.period * c.period)::timestamp
+              END,
+              CASE WHEN c.frequency = 'once' THEN c.starts_on ELSE c.hi END::timestamp,
+              CASE c.frequency WHEN 'monthly' THEN interval '1 month' ELSE c.period * interval '1 day' END) AS g(m)
+      OFFSET 0
+   ) d
+   WHERE d.day >= greatest(c.starts_on, c.lo) AND d.day <= c.hi"""
+
+
+def ends_at(row: str) -> str:
+    """The UTC end of a row of `dates_of`."""
+    return _as_utc(_local_end(row), f"{row}.timezone")
+
+
+def _candidates(point: bool, filters: list[str], where: str) -> str:
+    """The activities that may have a date in the period: two parts, each driven by a geometry GiST index
+    (activities at a place in the box around the point; activities without a place whose initiative lies in
+    it), then the exact radius on the sphere."""
+    named = rules()
+    columns = f"""{RULE_COLUMNS},
          initiatives.id AS initiative_id, initiatives.title AS initiative_title, initiatives.summary,
          initiatives.location_name,
-         CASE WHEN {rules["listed"]} THEN places.id END AS shown_place_id,
+         CASE WHEN {named["listed"]} THEN places.id END AS shown_place_id,
          places.name AS place_name, places.address AS place_address, places.status AS place_status,
          places.hidden AS place_hidden,
-         {rules[f"distance_{where}"] if point else "NULL::float"} AS distance"""
-    conditions = " ".join([f"AND {rules['public']} AND {rules['statuses']}",
-                           f"AND {rules[f'within_{where}']}" if point else ""] + ["AND " + f for f in filters])
+         {named[f"distance_{where}"] if point else "NULL::float"} AS distance"""
+    conditions = " ".join([f"AND {named['public']} AND {named['statuses']}",
+                           f"AND {named[f'within_{where}']}" if point else ""] + ["AND " + f for f in filters])
     box = "ST_Expand(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :box)"
     # LATERAL ... OFFSET 0: index lookups per place or initiative in the box (a few thousand), never a hash
     # of the whole activities or initiatives table.
@@ -187,24 +220,9 @@ def _statement(point: bool, filters: list[str], include_cancelled: bool) -> str:
     return f"""
 WITH c AS ({_candidates(point, filters, "place")}
   UNION ALL {_candidates(point, filters, "own")}
-), dated AS (
-  SELECT c.*, d.day, {_as_utc("(d.day + c.start_time)", "c.timezone")} AS starts_at
-    FROM c
-   CROSS JOIN LATERAL (
-     SELECT CASE WHEN c.frequency = 'monthly' THEN {_NTH_WEEKDAY} ELSE g.m::date END AS day
-       FROM generate_series(
-              CASE c.frequency
-                WHEN 'once' THEN c.starts_on::timestamp
-                WHEN 'monthly' THEN date_trunc('month', greatest(c.starts_on, c.lo)::timestamp)
-                ELSE (c.starts_on + (greatest(0, c.lo - c.starts_on) + c.period - 1) / c.period * c.period)::timestamp
-              END,
-              CASE WHEN c.frequency = 'once' THEN c.starts_on ELSE c.hi END::timestamp,
-              CASE c.frequency WHEN 'monthly' THEN interval '1 month' ELSE c.period * interval '1 day' END) AS g(m)
-      OFFSET 0
-   ) d
-   WHERE d.day >= greatest(c.starts_on, c.lo) AND d.day <= c.hi
+), dated AS ({dates_of("c")}
 )
-SELECT dated.*, {_as_utc(_local_end("dated"), "dated.timezone")} AS ends_at,
+SELECT dated.*, {ends_at("dated")} AS ends_at,
        x.activity_id IS NOT NULL AS cancelled, x.reason, count(*) OVER () AS total
   FROM dated
   LEFT JOIN initiative_activity_cancellations x ON x.activity_id = dated.id AND x.on_date = dated.day
@@ -252,7 +270,7 @@ def find(start: datetime, end: datetime, lon: float | None = None, lat: float | 
         filters.append("initiatives.cost = 'free'")
     for key in sorted(set(access)):
         if key in ATTRIBUTE_KEYS:   # a known column name, never the raw input
-            filters.append(_sql(getattr(Place, key) == "yes"))
+            filters.append(sql_of(getattr(Place, key) == "yes"))
     point = lon is not None and lat is not None
     if point:
         assert lat is not None

@@ -36,7 +36,7 @@ from webapp.grants.services.applications import (
                                                  submit_errors,
                                                  withdraw,
 )
-from webapp.grants.services.areas import area_name, districts_of, gemeente, round_covers
+from webapp.grants.services.areas import area_name, districts_of, gemeente, gemeente_brief, round_covers
 from webapp.grants.services.audit import audit_log
 from webapp.grants.services.budget import FIGURE_KEYS, Figures, dashboard, lock_application, lock_round, round_totals
 from webapp.grants.services.clock import local_today, utcnow
@@ -62,7 +62,7 @@ from webapp.grants.services.permissions import (
                                                  staff_gemeenten,
 )
 from webapp.grants.services.questions import answer_question, ask_question, thread
-from webapp.grants.services.queue import QUEUE_FILTERS, days_left, queue
+from webapp.grants.services.queue import QUEUE_FILTERS, QUEUE_PAGE_SIZE, QueuePage, days_left, queue, queue_page
 from webapp.grants.services.reports import receipts_needed, report_of, submit_report
 from webapp.grants.services.rounds import (
                                                  ROUND_FIELDS,
@@ -75,13 +75,16 @@ from webapp.grants.services.rounds import (
 )
 
 __all__ = [
-    "APPLICATION_FIELDS", "QUEUE_FILTERS", "ROUND_FIELDS", "ApplicationData", "BudgetExceeded", "Figures",
+    "APPLICATION_FIELDS", "QUEUE_FILTERS", "QUEUE_PAGE_SIZE", "ROUND_FIELDS", "QueuePage",
+    "ApplicationData", "BudgetExceeded", "Figures",
     "FIGURE_KEYS", "bank", "batches",
     "GrantError", "answer_question", "area_name", "ask_question", "audit_log", "can_apply", "can_decide",
     "can_view", "create_round", "dashboard", "days_left", "decide", "districts_of", "export_for", "gemeente",
+    "gemeente_brief",
     "gemeenten_with_rounds", "helper_gemeenten", "initiative_panel", "is_applicant_side", "is_helper",
     "is_initiative_owner", "is_staff", "local_today", "lock_application", "lock_round", "my_applications",
-    "open_application_for", "open_rounds", "owned_initiatives", "public_overview", "queue", "receipts_needed",
+    "open_application_for", "open_rounds", "owned_initiatives", "public_overview", "queue", "queue_page",
+    "receipts_needed",
     "record_payout", "record_refund", "report_of", "revoke", "round_covers", "round_state", "round_totals",
     "rounds_of",
     "save_draft", "staff_gemeenten", "submit", "submit_errors", "submit_report", "thread", "update_round",

@@ -6,7 +6,7 @@ areas offers them.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from webapp.areas.models import District, Gemeente
 from webapp.areas.services import district_at
@@ -16,6 +16,11 @@ from webapp.grants.models import GrantRound
 
 def gemeente(code: str) -> Gemeente | None:
     return db.session.get(Gemeente, code)
+
+
+def gemeente_brief(code: str) -> Row[str, str] | None:
+    """A gemeente's code and name only (not its boundary and key figures), or None."""
+    return db.session.execute(select(Gemeente.code, Gemeente.name).where(Gemeente.code == code)).one_or_none()
 
 
 def district(district_id: int) -> District | None:
