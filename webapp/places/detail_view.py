@@ -10,10 +10,13 @@ The panels of other domains on the page (initiatives, co-beheer, "Hoe voelde het
 """
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
+from flask_babel import get_locale
+from markupsafe import Markup
+from sqlalchemy import Select, bindparam, select
 
 from webapp.extensions import db
 from webapp.places import barriers, hours, place_map, visibility
@@ -35,18 +38,33 @@ CSS = {"yes": "badge-ok", "limited": "badge-warn", "no": "badge-bad"}
 MAP_ZOOM = 16
 
 
+@cache
+def _place_statement() -> Select:
+    """Built once (its SQL is compiled once anyway): building it cost more than running it."""
+    return (select(Place, barriers.reported_attributes_sql().label("reported"))
+            .where(Place.id == bindparam("place_id"), visibility.public_filter()))
+
+
 def public_place(place_id: int) -> tuple[Place, frozenset[str]] | None:
     """The public place with the keys of its open barrier reports, or None (the public sees nothing else)."""
-    stmt = (select(Place, barriers.reported_attributes_sql().label("reported"))
-            .where(Place.id == place_id, visibility.public_filter()))
-    row = db.session.execute(stmt).first()
+    row = db.session.execute(_place_statement(), {"place_id": place_id}).first()
     if row is None:
         return None
     return row[0], frozenset(str(key) for key in row[1] or ())
 
 
+@lru_cache(maxsize=8)
+def _labels(locale: str) -> tuple[dict[str, Markup], dict[str, Markup]]:
+    """The attributes' names and the values' labels in `locale` (the current one when first asked): each
+    translated once per process, not twice per attribute per page. Markup, as the lazy strings were."""
+    return ({attr.key: Markup(str(attr.label)) for attr in ATTRIBUTES},
+            {value: Markup(str(label)) for value, label in TRI_STATE_LABELS.items()})
+
+
 def attribute_groups(place: Place) -> dict[str, list[dict[str, Any]]]:
-    """The access and safety attributes to list, in the order of ATTRIBUTES, each with its label and badge."""
+    """The access and safety attributes to list, in the order of ATTRIBUTES, each with its name, label and
+    badge."""
+    names, labels = _labels(str(get_locale()))
     attrs = visible_attributes(place)
     all_meta = place.attribute_meta or {}
     groups: dict[str, list[dict[str, Any]]] = {"access": [], "safety": []}
@@ -54,7 +72,7 @@ def attribute_groups(place: Place) -> dict[str, list[dict[str, Any]]]:
         if attr.key not in attrs:
             continue
         value = attrs[attr.key]
-        groups[attr.group].append({"attr": attr, "value": value, "label": TRI_STATE_LABELS[value],
+        groups[attr.group].append({"attr": attr, "name": names[attr.key], "value": value, "label": labels[value],
                                    "meta": all_meta.get(attr.key) or {}, "icon": ICONS[value],
                                    "cls": CSS.get(value, "")})
     return groups
