@@ -177,3 +177,21 @@ def test_downloads_are_byte_identical_to_before_on_demo_data(app, client):
         for _ in range(2):   # made, then from the stored body
             assert client.get(f"/api/v1/gemeenten/{code}/startbijdragen.csv").data == csv_before
             assert client.get(f"/api/v1/gemeenten/{code}/startbijdragen").data == json_before
+
+
+def test_the_public_page_shows_each_change_at_once(client, owner, staff, grant_round, make_initiative,
+                                                   make_application, granted):
+    """Its list of rounds is made once per fingerprint: a decision or a hidden initiative shows at once."""
+    page = "/startbijdragen/gemeente/GM0363"
+    assert "Buurtsoep" in client.get(page).get_data(as_text=True)
+    second = make_application(owner, grant_round, make_initiative(owner, title="Moestuin"), 20_000,
+                              title="Plantenbakken")
+    svc.decide(staff, second, "approve", "Ja.")
+    db.session.commit()
+    html = client.get(page).get_data(as_text=True)
+    assert "Plantenbakken" in html and "500,00" in html   # the row and the round's new granted total
+    granted.initiative.hidden = True
+    db.session.commit()
+    html = client.get(page).get_data(as_text=True)
+    assert "Buurtsoep" not in html and "(verborgen initiatief)" in html
+    assert client.get(page, headers={"Accept-Language": "en"}).status_code == 200

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -75,29 +73,6 @@ def _json_body(code: str) -> bytes:
 
 # ---------------------------------------------------------------- open data: made once per change
 
-class _Bodies:
-    """The latest downloads made by this process, by (kind, gemeente, fingerprint): a fingerprint names
-    exactly one content (services/open_data), so a stored body is never stale, only unused."""
-
-    def __init__(self, size: int = 16):
-        self.size, self.items, self.lock = size, OrderedDict[tuple[str, str, str], bytes](), threading.Lock()
-
-    def get(self, key: tuple[str, str, str]) -> bytes | None:
-        with self.lock:
-            body = self.items.get(key)
-            if body is not None:
-                self.items.move_to_end(key)
-            return body
-
-    def put(self, key: tuple[str, str, str], body: bytes) -> None:
-        with self.lock:
-            self.items[key] = body
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-BODIES = _Bodies()
 MAX_AGE = 60   # seconds a client or shared cache may use a download without asking again
 # Flask-Compress appends the encoding to a strong ETag ("…:gzip"); a client sends that form back.
 _ENCODINGS = ("", ":zstd", ":br", ":gzip", ":deflate")
@@ -107,14 +82,9 @@ def _open_data(code: str, kind: str, mimetype: str, build: Callable[[str], bytes
                headers: dict[str, str]) -> Response:
     """The download `kind` of a gemeente: 304 when the client has the current one; else the body made at
     the last change (made now when there was none). The fingerprint is read at most every few seconds per
-    process (services/open_data.recent); tests read it on every request."""
-    locale = current_locale()
-    fresh_for = current_app.config.get("GRANTS_OPEN_DATA_FRESH_SECONDS",
-                                       0.0 if current_app.testing else open_data.FRESH_SECONDS)
-    version = open_data.recent(code, locale, fresh_for=fresh_for)
-    if version is None:
-        _gemeente(code)
-        version = open_data.read(code, locale)
+    process (services/open_data.current); tests read it on every request."""
+    version = open_data.current(code, current_locale(), fresh_for=open_data.fresh_seconds(current_app),
+                                check=lambda: _gemeente(code))
     common = {"Cache-Control": f"public, max-age={MAX_AGE}", "Vary": "Accept-Language, Cookie",
               "Access-Control-Allow-Origin": "*"}
     for suffix in _ENCODINGS:
@@ -125,11 +95,7 @@ def _open_data(code: str, kind: str, mimetype: str, build: Callable[[str], bytes
             if version.last_modified is not None:
                 response.last_modified = version.last_modified
             return response
-    key = (kind, code, version.etag)
-    body = BODIES.get(key)
-    if body is None:
-        body = build(code)
-        BODIES.put(key, body)
+    body = open_data.BODIES.get_or_make((kind, code, version.etag), lambda: build(code))
     response = Response(body, mimetype=mimetype, headers={**common, **headers})
     response.set_etag(version.etag)
     if version.last_modified is not None:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from flask import abort, make_response, render_template, request
+from flask import abort, current_app, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from webapp.converters import parse_id
 from webapp.grants import services as svc
 from webapp.grants import settings_changes
 from webapp.grants.models import GrantRound
 from webapp.grants.routes_common import MONEY_LABELS, application_or_404, round_or_404, status_label
+from webapp.grants.services import open_data
 from webapp.grants.services.overview import PUBLIC_PAGE_SIZE
-from webapp.i18n import money
+from webapp.i18n import current_locale, money
 from webapp.initiatives import queries as initiatives
 
 
@@ -30,12 +32,23 @@ def index() -> ResponseReturnValue:
 def public_page(code: str) -> ResponseReturnValue:
     gemeente = svc.gemeente_brief(code) or abort(404)   # its code and name (not its boundary)
     page = parse_id(request.args.get("pagina")) or 1   # not a number, 0 or too large: the first page
-    overview = svc.public_overview(code, page=page)
+    # The list of rounds and their startbijdragen is public data: made once per change of the open data
+    # (the fingerprint of services/open_data), per page and language.
+    locale = current_locale()
+    version = open_data.current(code, locale, fresh_for=open_data.fresh_seconds(current_app), check=lambda: None)
+    key = ("page", code, locale, str(page), str(PUBLIC_PAGE_SIZE), version.etag)
+    rounds_html = open_data.BODIES.get_or_make(key, lambda: _rounds_html(gemeente, page))
+    return render_template("grants/public.html", gemeente=gemeente, rounds_html=rounds_html)
+
+
+def _rounds_html(gemeente: Any, page: int) -> Markup:
+    overview = svc.public_overview(gemeente.code, page=page)
     pages = max([-(-item["count"] // PUBLIC_PAGE_SIZE) for item in overview] or [1])
     if page > pages:
-        page, overview = 1, svc.public_overview(code, page=1)
-    return render_template("grants/public.html", gemeente=gemeente, overview=overview, page=page, pages=pages,
-                           page_size=PUBLIC_PAGE_SIZE, amount=cache(money))   # amounts repeat: formatted once
+        page, overview = 1, svc.public_overview(gemeente.code, page=1)
+    return Markup(render_template("grants/_public_rounds.html", gemeente=gemeente, overview=overview, page=page,
+                                  pages=pages, page_size=PUBLIC_PAGE_SIZE,
+                                  amount=cache(money)))   # amounts repeat: each formatted once
 
 
 def round_page(round_id: int) -> ResponseReturnValue:

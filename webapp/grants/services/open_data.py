@@ -17,8 +17,11 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, and_, func, select
 
@@ -91,6 +94,21 @@ def recent(gemeente_code: str, *extra: str, fresh_for: float = FRESH_SECONDS) ->
     return found[1]
 
 
+def fresh_seconds(app: Any) -> float:
+    """How long a process reuses a fingerprint: GRANTS_OPEN_DATA_FRESH_SECONDS, else FRESH_SECONDS (0 in
+    tests, which check each change at once)."""
+    return float(app.config.get("GRANTS_OPEN_DATA_FRESH_SECONDS", 0.0 if app.testing else FRESH_SECONDS))
+
+
+def current(gemeente_code: str, *extra: str, fresh_for: float, check: Callable[[], object]) -> Version:
+    """The recent fingerprint, else one read now after `check()` (which raises for an unknown gemeente)."""
+    found = recent(gemeente_code, *extra, fresh_for=fresh_for)
+    if found is None:
+        check()
+        found = read(gemeente_code, *extra)
+    return found
+
+
 def read(gemeente_code: str, *extra: str) -> Version:
     """The fingerprint, read now (and kept for `recent`)."""
     found = version(gemeente_code, None, *extra)
@@ -99,3 +117,30 @@ def read(gemeente_code: str, *extra: str) -> Version:
             _recent.clear()
         _recent[(gemeente_code, *extra)] = (time.monotonic(), found)
     return found
+
+
+class Bodies:
+    """What was made from the open data (a download, the public page's list), by a key that holds the
+    fingerprint: a fingerprint names exactly one content, so a stored body is never stale, only unused.
+    The latest `size` are kept, per process."""
+
+    def __init__(self, size: int = 64):
+        self.size, self.lock = size, threading.Lock()
+        self.items: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+
+    def get_or_make(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+                return found
+        made = make()   # outside the lock: two requests may make the same body once each
+        with self.lock:
+            self.items[key] = made
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return made
+
+
+BODIES = Bodies()
