@@ -101,8 +101,8 @@ def sql_of(expression: ColumnElement[Any]) -> str:
 
 @cache
 def rules() -> dict[str, str]:
-    """The named rules as SQL: public, statuses, listed; distance_* and within_* of a place or an
-    initiative's own location to the point :lon/:lat (:radius)."""
+    """The named rules as SQL: public, statuses, listed; distance_* and within_* of a
+    place or an initiative's own location to the point :lon/:lat (:radius)."""
     here = geo.point(literal_column(":lon"), literal_column(":lat"))   # bound when the statement runs
     rules = {
         "public": sql_of(public()),
