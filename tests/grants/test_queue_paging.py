@@ -104,3 +104,15 @@ def test_one_page_has_no_pager(client, login, staff, grant_round, initiative, ow
     login(client, staff)
     html = client.get(f"/startbijdragen/regeling/{grant_round.id}/wachtrij?pagina=7").get_data(as_text=True)
     assert "Pagina 1 van 1" not in html and "rel=\"next\"" not in html and "1 aanvraag" in html
+
+
+def test_amounts_are_in_the_readers_language_page_after_page(client, login, staff2, five_open):
+    """Formatted amounts are kept per language: Dutch and English answers never mix."""
+    grant_round, _apps = five_open
+    login(client, staff2)
+    url = f"/startbijdragen/regeling/{grant_round.id}/wachtrij?pagina=2"
+    for _ in range(2):
+        dutch = client.get(url, headers={"Accept-Language": "nl"}).get_data(as_text=True)
+        english = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "100,01" in dutch and "100.01" not in dutch
+        assert "100.01" in english and "100,01" not in english

@@ -3,7 +3,7 @@ decisions on an application, payouts and refunds, and helpers."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from flask import abort, flash, render_template, request, url_for
@@ -29,7 +29,7 @@ from webapp.grants.routes_common import (
     summary,
 )
 from webapp.grants.services.queue import waits_for
-from webapp.i18n import money
+from webapp.i18n import current_locale, money
 from webapp.transactions import commit_or_show, put_on_form
 
 
@@ -118,6 +118,13 @@ def round_change_reject(round_id: int, change_id: int) -> ResponseReturnValue:
                          _("De wijziging is niet doorgegaan. Het geld van de regeling blijft zoals het was."))
 
 
+@lru_cache(maxsize=4096)
+def _amount(locale: str, cents: int | None) -> str:
+    """`money` of the current request's language (`locale`, part of the key), kept: amounts repeat a lot and
+    formatting one costs more than the rest of a row of the work list."""
+    return money(cents)
+
+
 @login_required
 def queue(round_id: int) -> ResponseReturnValue:
     grant_round = round_or_404(round_id)
@@ -133,7 +140,8 @@ def queue(round_id: int) -> ResponseReturnValue:
                            status=status, district_id=district_id,
                            districts=svc.districts_of(grant_round.gemeente_code),
                            days_left=lambda a: svc.days_left(a, today), status_label=cache(status_label),
-                           waits_for=lambda a: waits_for(a, current_user.id), amount=cache(money),
+                           waits_for=lambda a: waits_for(a, current_user.id),
+                           amount=partial(_amount, current_locale()),
                            totals=svc.round_totals(grant_round))
 
 
