@@ -70,3 +70,25 @@ def test_a_page_that_is_not_there(client, busy_week, value, page):
 def test_one_page_has_no_page_links(client, busy_week):
     html = client.get(f"/wat-is-er-te-doen?lat={AMSTERDAM[1]}&lon={AMSTERDAM[0]}&theme=sport").get_data(as_text=True)
     assert "1 activiteit gevonden" in html and "Pagina 1 van" not in html and "Schaken" in html
+
+
+@pytest.mark.browser
+def test_pages_in_the_browser(new_page, assert_accessible, make_user, make_place, make_initiative, add_activity):
+    """On a phone: the first page, the link to the next one, and both pages pass axe-core."""
+    from tests.fixtures.browser import PHONE
+
+    owner = make_user("Eigenaar")
+    garden = make_initiative(owner, "Moestuin", make_place("Buurthuis Oost", AMSTERDAM), themes=("green",))
+    today = date.today()
+    for n in range(PAGE_SIZE + 5):
+        add_activity(garden, owner, starts_on=today - timedelta(days=n % 7), start=time(9 + n // 7, 10),
+                     end=time(10 + n // 7, 0), title=f"Tuinieren {n:02d}")
+    page = new_page(viewport=PHONE)
+    page.goto(SEARCH)
+    assert_accessible(page)
+    assert len(_titles(page.content())) == PAGE_SIZE
+    with page.expect_navigation():
+        page.get_by_role("link", name="Volgende pagina").click()
+    assert "pagina=2" in page.url and "theme=green" in page.url
+    assert len(_titles(page.content())) == 5
+    assert_accessible(page)
