@@ -93,7 +93,7 @@ class PlaceOpeningWindow(Model):
     """When a place is open, precomputed for a rolling window (webapp/places/opening_windows.py), so that
     "open now" / "open at" is an indexed SQL predicate of the search. Equal to hours.state_at at every
     moment in [valid_from, valid_until): open inside `open_intervals`, unknown inside `unknown_intervals`
-    or everywhere when `hours_known` is false (no hours, or hours that cannot be evaluated), else closed."""
+    (the whole window when `hours_known` is false: no hours, or hours that cannot be evaluated), else closed."""
 
     __tablename__ = "place_opening_windows"
 

@@ -24,9 +24,9 @@ from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, event, exists, func, select, text
+from sqlalchemy import Connection, TypeDecorator, bindparam, case, event, exists, func, literal_column, select, text
 from sqlalchemy.orm import Session, attributes
-from sqlalchemy.types import DateTime
+from sqlalchemy.types import NullType
 
 from webapp.places import hours
 from webapp.places.models import Place, PlaceOpeningWindow
@@ -61,8 +61,8 @@ def _multirange(pieces: Iterable[tuple[datetime, datetime]]) -> str:
 @lru_cache(maxsize=4096)
 def _literal(text: str, coords: hours.Coords | None, start: datetime, end: datetime) -> Literal:
     found = hours.intervals(text, start, end, coords)
-    if found is None:
-        return False, "{}", "{}"
+    if found is None:    # not known, or cannot be evaluated: unknown during the whole window
+        return False, "{}", _multirange([(start, end)])
     return (True, _multirange((b, e) for b, e, state in found if state == "open"),
             _multirange((b, e) for b, e, state in found if state == "unknown"))
 
@@ -95,10 +95,12 @@ ON CONFLICT (place_id) DO UPDATE SET hours_known = excluded.hours_known, open_in
 _UPSERT_BY_TEXT = text("""
 INSERT INTO place_opening_windows AS w (place_id, hours_known, open_intervals, unknown_intervals,
                                         valid_from, valid_until, computed_at)
-SELECT p.id, t.known, t.open::tstzmultirange, t.unknown::tstzmultirange, :valid_from, :valid_until, now()
-FROM places p
-JOIN unnest(CAST(:texts AS text[]), CAST(:known AS boolean[]), CAST(:opens AS text[]),
-            CAST(:unknowns AS text[])) AS t(text, known, open, unknown) ON p.opening_hours = t.text
+WITH t AS MATERIALIZED (   -- each text's multiranges parsed once, not once per place
+    SELECT text, known, open::tstzmultirange AS open, unknown::tstzmultirange AS unknown
+    FROM unnest(CAST(:texts AS text[]), CAST(:known AS boolean[]), CAST(:opens AS text[]),
+                CAST(:unknowns AS text[])) AS u(text, known, open, unknown))
+SELECT p.id, t.known, t.open, t.unknown, :valid_from, :valid_until, now()
+FROM places p JOIN t ON p.opening_hours = t.text
 WHERE p.id >= :low AND p.id < :high
 ON CONFLICT (place_id) DO UPDATE SET hours_known = excluded.hours_known, open_intervals = excluded.open_intervals,
     unknown_intervals = excluded.unknown_intervals, valid_from = excluded.valid_from,
@@ -168,27 +170,44 @@ def refresh_all(connection: Callable[[], Connection], now: datetime | None = Non
 # ---------------------------------------------------------------------------------------------
 # Reading: the search's predicate
 
-def open_at_sql(place_id: Any, moment: Any = None) -> Any:
-    """SQL: the place is open at `moment` (a bound parameter `open_at`, timestamptz) by its window, and the
-    window covers that moment. An indexed lookup of the window by place id, then the GiST-able `@>`."""
-    if moment is None:
-        moment = bindparam("open_at", type_=DateTime(timezone=True))
+class Moment(TypeDecorator[datetime]):
+    """The bound moment of the search (an aware datetime, sent as timestamptz) without a cast written into
+    the SQL text at every use: the search statement stays short enough for psycopg's cache (search.py)."""
+
+    impl = NullType
+    cache_ok = True
+
+    def process_literal_param(self, value: Any, dialect: Any) -> str:
+        return f"'{value.isoformat()}'::timestamptz"
+
+
+def moment_param() -> Any:
+    return bindparam("open_at", type_=Moment())
+
+
+def _window(moment: Any) -> tuple[Any, list[Any]]:
     w = PlaceOpeningWindow.__table__.alias("w")
-    return exists().where(w.c.place_id == place_id, w.c.valid_from <= moment, w.c.valid_until > moment,
-                          w.c.open_intervals.op("@>")(moment))
+    return w, [w.c.valid_from <= moment, w.c.valid_until > moment]
 
 
-def state_sql(moment: Any) -> Any:
-    """SQL: 'open', 'closed' or 'unknown' of a window row at `moment` (NULL when the window does not cover it)."""
-    from sqlalchemy import case
+def open_at_sql(place_id: Any, moment: Any = None) -> Any:
+    """SQL: the place is open at `moment` (default: the bound parameter `open_at`) by its window, and the
+    window covers that moment. A lookup of the window by place id, then the GiST-able `@>`."""
+    moment = moment_param() if moment is None else moment
+    w, covering = _window(moment)
+    return exists().where(w.c.place_id == place_id, *covering, w.c.open_intervals.op("@>")(moment))
 
-    w = PlaceOpeningWindow
-    return case(
-        (~and_(w.valid_from <= moment, w.valid_until > moment), None),
-        (~w.hours_known, "unknown"),
-        (w.open_intervals.op("@>")(moment), "open"),
-        (w.unknown_intervals.op("@>")(moment), "unknown"),
-        else_="closed")
+
+def state_at_sql(place_id: Any, moment: Any = None) -> Any:
+    """SQL: 'open', 'closed' or 'unknown' of the place at `moment` (default: the bound parameter `open_at`)
+    by its window; NULL when it has no window covering that moment (then the caller evaluates in Python).
+    Hours that are not known have the whole window in `unknown_intervals`."""
+    moment = moment_param() if moment is None else moment
+    w, covering = _window(moment)
+    state = case((w.c.open_intervals.op("@>")(moment), literal_column("'open'")),
+                 (w.c.unknown_intervals.op("@>")(moment), literal_column("'unknown'")),
+                 else_=literal_column("'closed'"))
+    return select(state).where(w.c.place_id == place_id, *covering).scalar_subquery()
 
 
 # ---------------------------------------------------------------------------------------------

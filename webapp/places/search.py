@@ -283,20 +283,23 @@ def _result_columns() -> list:
     return columns
 
 
-def open_moment(params: SearchParams) -> datetime | None:
-    """The moment (UTC) the open filter asks about, when the precomputed windows answer it; else None."""
-    if not params.wants_open:
-        return None
+def window_moment(params: SearchParams) -> datetime | None:
+    """The moment (UTC) of the open state (open_at, else now) when the precomputed windows answer it."""
     now = datetime.now(UTC)
     at = hours.local_moment(params.open_at).astimezone(UTC) if params.open_at is not None else now
     return at if opening_windows.covers(at, now) else None
 
 
-def _shape(params: SearchParams, open_in_sql: bool = False) -> tuple:
+def open_moment(params: SearchParams) -> datetime | None:
+    """The moment (UTC) the open filter asks about, when the precomputed windows answer it; else None."""
+    return window_moment(params) if params.wants_open else None
+
+
+def _shape(params: SearchParams, windows: bool = False) -> tuple:
     """What decides the statement's SQL text (values are bound parameters)."""
     return (params.effective_radius() is not None, bool(params.gemeente and not params.has_position),
             bool(params.categories), params.free, tuple(params.needs), bool(params.audiences),
-            bool(params.languages), params.newcomers, params.wants_open, open_in_sql)
+            bool(params.languages), params.newcomers, params.wants_open, windows)
 
 
 def _key(name: str) -> Any:
@@ -338,7 +341,7 @@ def _geojson_columns(distance) -> list:
 @lru_cache(maxsize=512)
 def _statement(shape: tuple, as_geojson: bool = False) -> Select:
     """The search statement for one shape of filters, built once (building costs more than running)."""
-    with_radius, in_gemeente, categories, free, needs, audiences, languages, newcomers, wants_open, open_in_sql = shape
+    with_radius, in_gemeente, categories, free, needs, audiences, languages, newcomers, wants_open, windows = shape
     centre = geo.bound_point("lon", "lat")
     place_geog = geography(Place.location)
     conditions = [listed_filter()]
@@ -366,8 +369,11 @@ def _statement(shape: tuple, as_geojson: bool = False) -> Select:
             Place.host_present == "yes",
             Place.house_rules_published == "yes",
         ])
-    if open_in_sql:
+    if windows and wants_open:
         conditions.append(opening_windows.open_at_sql(Place.id))
+    elif windows:
+        # Each row's state at `open_at` from its window (NULL without one: then evaluated in Python).
+        columns.append(opening_windows.state_at_sql(Place.id).label("open_state"))
     elif wants_open:
         conditions.append(Place.opening_hours != "")
     return (select(*columns).where(*conditions)
@@ -381,7 +387,7 @@ def query_and_values(params: SearchParams, lon: float, lat: float, fetch: int | 
     plus lon, lat and distance (metres from lon/lat). With `url_prefix` (the open-data API) the rows
     are id, opening_hours, props and geom (GeoJSON text made by PostgreSQL), lon, lat and distance."""
     values: dict[str, Any] = {"lon": lon, "lat": lat, "fetch": fetch or params.limit}
-    at = open_moment(params)
+    at = window_moment(params)
     if at is not None:
         values["open_at"] = at
         values["fetch"] = min(values["fetch"], params.limit)   # no over-fetch: SQL keeps only the open places
@@ -439,15 +445,21 @@ def search(params: SearchParams, geojson_url_prefix: str | None = None) -> Searc
     lon, lat = centre_lonlat
     stmt, values = query_and_values(params, lon, lat, fetch, url_prefix=geojson_url_prefix)
     fetch = values["fetch"]
-    open_in_sql = "open_at" in values
+    windows = "open_at" in values
     rows = read_rows(stmt, values)
     at = params.open_at
     hits = []
     for row in rows:
-        # At the place's own coordinates (sunrise/sunset). The open filter keeps only "open": "unknown"
-        # (no hours, an open end, "op afspraak") is never counted as open. With the filter answered by
-        # SQL every row is open at that moment.
-        state = "open" if open_in_sql else hours.state_at(row.opening_hours, at, coords=(row.lat, row.lon))
+        # The open filter keeps only "open": "unknown" (no hours, an open end, "op afspraak") is never
+        # counted as open. From the windows: the filter left only open places, else each row has its
+        # state; without them (or without a window for the row) evaluated in Python, at the place's own
+        # coordinates (sunrise/sunset).
+        if windows and params.wants_open:
+            state = "open"
+        elif windows and row.open_state is not None:
+            state = row.open_state
+        else:
+            state = hours.state_at(row.opening_hours, at, coords=(row.lat, row.lon))
         if params.wants_open and state != "open":
             continue
         hits.append(PlaceHit(row, float(row.distance), state))
