@@ -12,8 +12,10 @@ statement (the moment a bound parameter) and no row is evaluated in Python. A mo
 (the past, or further ahead) keeps the evaluation in Python: SQL keeps only places that have opening
 hours and over-fetches `limit * OPEN_OVERFETCH` rows (at most `OPEN_FETCH_MAX`), Python keeps the open
 ones and cuts back to `limit` (near a dense centre that can return fewer than `limit` open places while
-more exist further away; the page says "toon meer"). Without the filter the open state is computed for
-the LIMITed rows only. "Unknown" (no hours, unreadable hours, an open end) is never "open".
+more exist further away; the page says "toon meer"). Without the filter each row's open state comes from
+its window too (a column of the same statement); a row without a covering window, or a moment outside the
+window, is evaluated in Python for the LIMITed rows only. "Unknown" (no hours, unreadable hours, an open
+end) is never "open".
 """
 from __future__ import annotations
 
