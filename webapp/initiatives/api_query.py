@@ -38,8 +38,10 @@ def _statement(point: bool, theme: bool) -> str:
     distance, order = "NULL::float", "initiatives.id"
     if point:
         distance, order = named["distance_own"], f"{named['distance_own']}, initiatives.id"
-        conditions += ["initiatives.location && ST_Expand(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :box)",
-                       named["within_own"]]
+        conditions.append(named["within_own"])
+    # The box alone picks the rows (one index scan, no parallel workers); the other tests follow per row.
+    source = ("(SELECT * FROM initiatives WHERE location && ST_Expand(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), "
+              ":box) OFFSET 0)" if point else "initiatives")
     activities = f"(SELECT {RULE_COLUMNS} FROM initiative_activities a WHERE a.initiative_id = i.id) c"
     return f"""
 WITH i AS (
@@ -47,7 +49,7 @@ WITH i AS (
          initiatives.languages, initiatives.cost, initiatives.status, initiatives.location_name,
          initiatives.volunteer_roles, initiatives.owners_touched_at,
          ST_X(initiatives.location) AS lon, ST_Y(initiatives.location) AS lat, {distance} AS distance
-    FROM initiatives
+    FROM {source} initiatives
    WHERE {" AND ".join(conditions)}
    ORDER BY {order}
    LIMIT :limit
