@@ -27,8 +27,9 @@ def district(district_id: int) -> District | None:
     return db.session.get(District, district_id)
 
 
-def districts_of(gemeente_code: str) -> list[District]:
-    return list(db.session.scalars(select(District).where(District.gemeente_code == gemeente_code)
+def districts_of(gemeente_code: str) -> list[Row[int, str]]:
+    """The id and name of each district of a gemeente, by name (not their boundaries: for choices)."""
+    return list(db.session.execute(select(District.id, District.name).where(District.gemeente_code == gemeente_code)
                                    .order_by(District.name)))
 
 
