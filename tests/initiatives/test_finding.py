@@ -44,7 +44,7 @@ def test_whats_on_sorted_by_time_then_distance(neighbourhood, count_queries):
     lon, lat = AMSTERDAM
     with count_queries() as counter:
         found = services.whats_on(NOW, NOW + timedelta(days=9), lon, lat, 5000)
-    assert counter.count == 1  # one query for the candidates; recurrences expanded in Python
+    assert counter.count == 1  # one statement: the candidates, their dates, the order and the page
     assert _titles(found) == [
         ("2026-10-20", "Breiclub"),    # Tue 19:30, 0 m
         ("2026-10-20", "Repaircafé"),  # Tue 19:30, ~800 m
