@@ -26,7 +26,7 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
-from tests.fixtures import database
+from tests.fixtures import database, demo_snapshot
 from webapp import create_app
 from webapp.areas import names as area_names
 from webapp.areas import services as areas
@@ -36,11 +36,11 @@ from webapp.extensions import db, limiter
 from webapp.insight import services as insight
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_TABLES = {"gemeenten", "districts", "buurten", "postcodes_pc4", "place_names", "alembic_version",
-                    "spatial_ref_sys"}
+REFERENCE_TABLES = demo_snapshot.REFERENCE_TABLES
 
 # Hypothesis' plugin by module name (pytest.ini switches off plugin autoloading: see there).
-pytest_plugins = ["tests.fixtures.users", "tests.fixtures.browser", "_hypothesis_pytestplugin"]
+pytest_plugins = ["tests.fixtures.users", "tests.fixtures.browser", "tests.fixtures.crawl_shards",
+                  "_hypothesis_pytestplugin"]
 
 
 def _server_url() -> sa.URL:

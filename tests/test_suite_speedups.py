@@ -2,6 +2,7 @@
 TESTING app that asks for them, and a hash made with them is upgraded to the strong ones on login."""
 from __future__ import annotations
 
+import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 
@@ -35,3 +36,47 @@ def test_the_suite_hashes_cheaply_and_production_upgrades_such_a_hash_on_login(a
         assert passwords.check_password(user, PASSWORD)
     assert user.password_hash != cheap
     assert "m=65536,t=3,p=4" in user.password_hash
+
+
+def test_the_crawls_shards_check_every_visit_exactly_once():
+    from tests.a11y import test_every_page as crawl
+
+    for length in (0, 1, crawl.SHARDS - 1, crawl.SHARDS, 7 * crawl.SHARDS + 3, 250):
+        visits = list(range(length))
+        parts = [crawl.shard_of(visits, shard) for shard in range(crawl.SHARDS)]
+        assert sorted(v for part in parts for v in part) == visits
+        assert max(map(len, parts)) - min(map(len, parts)) <= 1
+    marks = [m for m in crawl.test_every_page_is_accessible.pytestmark if m.name == "parametrize"]
+    assert [list(m.args[1]) for m in marks] == [list(range(crawl.SHARDS))]
+
+
+def test_a_run_fails_when_the_crawls_shards_miss_a_visit():
+    from tests.fixtures.crawl_shards import crawl_problem
+
+    def report(shard, checked, planned=10, shards=3):
+        return {"shard": shard, "shards": shards, "checked": checked, "planned": planned}
+
+    assert crawl_problem({}) is None
+    assert crawl_problem({0: report(0, 3), 1: report(1, 3), 2: report(2, 4)}) is None
+    assert crawl_problem({0: report(0, 3), 2: report(2, 4)}) is None  # a shard left out on purpose (-k)
+    assert "checked 9 page visits" in crawl_problem({0: report(0, 3), 1: report(1, 3), 2: report(2, 3)})
+    assert "different lengths" in crawl_problem({0: report(0, 3), 1: report(1, 3, planned=11), 2: report(2, 4)})
+
+
+@pytest.mark.committed
+def test_the_demo_data_copied_back_equals_what_load_all_wrote(app):
+    """Tests share one load of the demo data per process (tests/fixtures/demo_snapshot.py): what is copied
+    back in is every row and sequence value load_all() left, as read right after it ran."""
+    from tests.conftest import _truncate_all
+    from tests.fixtures import demo_snapshot
+    from webapp.extensions import db
+
+    demo_snapshot.load_demo()  # loads for real when no test in this process did before
+    db.session.commit()
+    snapshot = demo_snapshot._snapshot
+    assert snapshot is not None and snapshot.rows["places"][0] > 0
+    _truncate_all(app)
+    assert demo_snapshot.load_demo() == "copied"
+    db.session.commit()
+    tables = list(snapshot.rows)
+    assert demo_snapshot.digest(db.session.connection(), tables) == snapshot.digest

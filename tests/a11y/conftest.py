@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.a11y.crawl import World
+from tests.fixtures.demo_snapshot import load_demo
 from tests.fixtures.users import PASSWORD
 
 DEMO_PASSWORD = "buurtplek-demo"  # the demo accounts' password (webapp/accounts/demo.py)
@@ -22,10 +23,9 @@ def demo_world(app, make_user) -> World:
     """The demo data of every domain (committed for real: use in `browser` tests), and a user per kind."""
     from webapp.accounts import services as accounts
     from webapp.accounts.models import User
-    from webapp.demo import load_all
     from webapp.extensions import db
 
-    load_all()
+    load_demo()  # load_all(), or its rows copied back when this process loaded it before (demo_snapshot.py)
     db.session.commit()
     world = World()
     world.users["resident"] = (make_user(name="Sanne Testbewoner"), PASSWORD)
@@ -69,3 +69,4 @@ def page_as(new_page, demo_world):
 
 
 from tests.a11y.keyboard import keyboard  # noqa: E402,F401  (the `keyboard` fixture)
+

@@ -6,6 +6,7 @@ Error pages (400, 403, 404, 405, 500) are checked too. See tests/a11y/crawl.py f
 """
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from urllib.parse import urlencode, urlsplit
 
@@ -70,16 +71,33 @@ def _probe(clients: dict, url: str, login_path: str) -> list[tuple[str, int, str
     return tried
 
 
+# After a resize: wait for two frames, so media queries, `matchMedia` listeners (the header menu, app.js) and
+# Leaflet's resize handler have run before the page is checked at the new size.
+SETTLE = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))"
+
+
 def _check(page, url: str, label: str, failures: list[str], *, goto=True) -> None:
-    """The checks for one page in one browser page (already navigated when goto is False)."""
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        if goto:
-            response = page.goto(url)
-            status = response.status if response else 0
-            if not response or status >= 500:
-                failures.append(f"{label}: status {status}")
-                return
+    """The checks for one page in one browser page (already navigated when goto is False).
+
+    The page is loaded once, at phone size, and then resized (320 px, then desktop) instead of loaded again
+    per size: the layout follows the viewport through CSS and the resize listeners, and axe checks the DOM
+    as it is at each size."""
+    page.set_viewport_size(PHONE)
+    if goto:
+        response = page.goto(url)
+        status = response.status if response else 0
+        if not response or status >= 500:
+            failures.append(f"{label}: status {status}")
+            return
+    for viewport in (PHONE, NARROW, DESKTOP):
+        if viewport is not PHONE:
+            page.set_viewport_size(viewport)
+            page.evaluate(SETTLE)
+        if viewport is NARROW:
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            if width > NARROW["width"]:
+                failures.append(f"{label}: scrolls sideways at 320px (scrollWidth {width})")
+            continue
         size = f"{viewport['width']}x{viewport['height']}"
         if not page.evaluate("document.documentElement.lang"):
             failures.append(f"{label} {size}: <html> has no lang")
@@ -88,11 +106,6 @@ def _check(page, url: str, label: str, failures: list[str], *, goto=True) -> Non
             failures.append(f"{label} {size}: {h1s} h1 elements (want exactly one)")
         for violation in axe_violations(page):
             failures.append(f"{label} {size}: axe {violation}")
-        if viewport is PHONE:
-            page.set_viewport_size(NARROW)
-            width = page.evaluate("document.scrollingElement.scrollWidth")
-            if width > NARROW["width"]:
-                failures.append(f"{label}: scrolls sideways at 320px (scrollWidth {width})")
 
 
 def _build_plan(app, world, failures: list[str]):
@@ -143,41 +156,77 @@ def _build_plan(app, world, failures: list[str]):
     return plan, forbidden, files
 
 
+# The crawl is split in SHARDS tests, so that parallel workers (pytest-xdist) share it. Every shard builds the
+# same plan (it is cheap next to the browser checks) and checks its own part of the visits: `shard_of`. A
+# shard records how many visits it checked and how many the plan has; tests/fixtures/crawl_shards.py adds
+# them up at the end of the run and fails it when all shards ran and did not check every visit exactly once.
+SHARDS = 4
+
+
+def shard_of(visits: list, shard: int, shards: int = SHARDS) -> list:
+    """The visits shard `shard` checks: one contiguous part each (so a shard logs in as few kinds as it
+    can), together every visit exactly once."""
+    return visits[len(visits) * shard // shards:len(visits) * (shard + 1) // shards]
+
+
+def _visits(app, world, failures: list[str]) -> tuple[list[tuple[str, str, str, str | None]], list[str]]:
+    """Every page visit of the crawl, in a fixed order: [(kind, label, url, html)], html set for the error
+    templates (shown as the app's error handler renders them: a 400 or 500 cannot be caused on purpose
+    through the real pages); and the endpoints that turned out not to be pages (files)."""
+    with app.test_request_context():
+        plan, forbidden, files = _build_plan(app, world, failures)
+        error_pages = {code: render_template(f"errors/{code}.html", status=code, message=message)
+                       for code, message in _error_messages().items()}
+    by_kind = defaultdict(list)
+    for kind, endpoint, url in plan:
+        by_kind[kind].append((endpoint, url))
+    # Real error answers: 404, 405 and (when some page refused someone) 403.
+    by_kind["anonymous"] += [("error 404", "/bestaat-niet"), ("error 405", "/uitloggen")]
+    if forbidden:
+        by_kind[forbidden[0]].append(("error 403", forbidden[1]))
+    visits = [(kind, f"{endpoint} {url} as {kind}", url, None) for kind, items in by_kind.items()
+              for endpoint, url in items]
+    visits += [("anonymous", f"errors/{code}.html", f"errors/{code}.html", html) for code, html in error_pages.items()]
+    return visits, sorted(set(files))
+
+
 @pytest.mark.browser
-def test_every_page_is_accessible(app, demo_world, page_as, live_server, capsys):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_page_is_accessible(app, demo_world, page_as, live_server, shard, request, capsys):
     failures: list[str] = []
     app.config["DEV_MODE"] = True  # development-only pages (e.g. /dev/outbox) are pages too
+    started = time.monotonic()
     try:
-        with app.test_request_context():
-            plan, forbidden, files = _build_plan(app, demo_world, failures)
-            error_pages = {code: render_template(f"errors/{code}.html", status=code, message=message)
-                           for code, message in _error_messages().items()}
-        by_kind = defaultdict(list)
-        for kind, endpoint, url in plan:
-            by_kind[kind].append((endpoint, url))
-        # Real error answers: 404, 405 and (when some page refused someone) 403.
-        by_kind["anonymous"] += [("error 404", "/bestaat-niet"), ("error 405", "/uitloggen")]
-        if forbidden:
-            by_kind[forbidden[0]].append(("error 403", forbidden[1]))
+        visits, files = _visits(app, demo_world, failures)
+        planned_in = time.monotonic() - started
+        if shard != 0:  # the plan's own problems (unresolved rules, 5xx answers) are reported once
+            failures.clear()
+        mine = shard_of(visits, shard)
+        pages: dict = {}
         checked = 0
-        for kind, items in by_kind.items():
-            page = page_as(kind, service_workers="block")
-            for endpoint, url in items:
-                _check(page, url, f"{endpoint} {url} as {kind}", failures)
-                checked += 1
-        # The error templates as the app's error handler renders them (a 400 or 500 cannot be caused
-        # on purpose through the real pages).
-        page = page_as("anonymous", service_workers="block")
-        for code, html in error_pages.items():
-            page.goto("/offline")
-            page.set_content(html)
-            _check(page, f"errors/{code}.html", f"errors/{code}.html", failures, goto=False)
+        for kind, label, url, html in mine:
+            if kind not in pages:
+                pages[kind] = page_as(kind, service_workers="block")
+            page = pages[kind]
+            if html is None:
+                _check(page, url, label, failures)
+            else:
+                page.goto("/offline")
+                page.set_content(html)
+                _check(page, url, label, failures, goto=False)
             checked += 1
     finally:
         app.config["DEV_MODE"] = False
+    seconds = time.monotonic() - started
+    request.node.user_properties.append(("a11y_crawl", {"shard": shard, "shards": SHARDS, "checked": checked,
+                                                        "planned": len(visits), "seconds": round(seconds, 1),
+                                                        "plan_seconds": round(planned_in, 1)}))
     with capsys.disabled():
-        print(f"\n[a11y crawl] {checked} page visits checked at 375x667, 1280x800 and 320 px "
-              f"({len(plan)} from the URL map, kinds: {', '.join(sorted(by_kind))}); not pages: {sorted(set(files))}")
+        print(f"\n[a11y crawl] shard {shard + 1} of {SHARDS}: {checked} of {len(visits)} page visits checked at "
+              f"375x667, 320 px and 1280x800 in {seconds:.0f} s, {planned_in:.0f} s of it finding the pages "
+              f"(kinds: {', '.join(sorted(pages))})"
+              + (f"; not pages: {files}" if shard == 0 else ""))
+    assert checked == len(mine)
     assert not failures, f"{len(failures)} accessibility problems:\n" + "\n".join(failures)
 
 
