@@ -8,7 +8,8 @@
 2. Fills `place_opening_windows` for every place with the code `flask places refresh-opening-windows` runs
    (webapp.places.opening_windows.refresh_all), timed.
 3. Measures the app's own search statement (webapp.places.search.query_and_values, values bound, prepared
-   like the app's connections: bench/nearby.py's SqlWorker) at concurrency 1, with and without open_now,
+   like the app's connections: bench/nearby.py's SqlWorker, run past the prepare threshold before
+   measuring) at concurrency 1, with and without open_now,
    at the default radius (1 km, limit 50) and at 25 km / limit 200; and, for comparison, the path the
    search takes without windows (over-fetch up to 1,000 rows, opening hours evaluated in Python).
 4. Optionally (--api) the same through GET /api/v1/places in gunicorn at concurrency 1.
@@ -37,7 +38,19 @@ TARGET = 1.5
 CASES = {"default radius (1 km, limit 50)": {}, "25 km, limit 200": {"radius": "25000", "limit": "200"}}
 
 
-class PythonPathWorker(nearby.SqlWorker):
+class PreparedSqlWorker(nearby.SqlWorker):
+    """bench/nearby.py's SqlWorker, whose connection has run the statement past psycopg's prepare_threshold
+    before the clock starts: every measured call runs prepared, as on the app's long-lived connections
+    (a slow search gives only a few samples in a run, which would otherwise all be unprepared)."""
+
+    def setup(self, slot):
+        conn = super().setup(slot)
+        for i in range((self.prepare_threshold or 0) + 1):
+            self.call(conn, slot + i)
+        return conn
+
+
+class PythonPathWorker(PreparedSqlWorker):
     """The search's path without windows: the over-fetching statement, then each row's hours evaluated
     in Python until `limit` open places are found (webapp.places.search before the windows)."""
 
@@ -55,6 +68,16 @@ class PythonPathWorker(nearby.SqlWorker):
                 found += 1
                 if found >= self.limits:
                     break
+
+
+def warm_up(worker, calls: int = 5) -> None:
+    """A few calls before measuring (a count, not a duration: a wide search can take over a second)."""
+    state = worker.setup(0)
+    try:
+        for i in range(calls):
+            worker.call(state, i)
+    finally:
+        worker.teardown(state)
 
 
 def fill_windows() -> tuple[float, int, int]:
@@ -111,8 +134,7 @@ def main() -> None:
                 with psycopg.connect(nearby.libpq(url), options="-c jit=off -c timezone=UTC") as conn:
                     plans[f"{case}, {label}"] = [r[0] for r in conn.execute(
                         "EXPLAIN (ANALYZE, BUFFERS) " + statements[0][0], statements[0][1]).fetchall()]
-                worker = nearby.SqlWorker(url, statements, prepare_threshold=threshold)
-                nearby.run_load(worker, 1, 1)   # warm up
+                worker = PreparedSqlWorker(url, statements, prepare_threshold=threshold)
                 nearby.log(f"SQL {case}, {label} (load average {os.getloadavg()[0]:.1f})")
                 results[(case, label)] = nearby.run_load(worker, 1, args.duration)
             # The path without windows, for comparison: over-fetch and evaluate in Python.
@@ -124,7 +146,6 @@ def main() -> None:
                 opening_windows.covers = original   # type: ignore[assignment]
             limit = int(filters.get("limit", "50"))
             worker = PythonPathWorker(url, old, limit, threshold)
-            nearby.run_load(worker, 1, 1)
             nearby.log(f"SQL + Python {case}, open_now without windows")
             results[(case, "open_now without windows (over-fetch + Python)")] = nearby.run_load(
                 worker, 1, args.duration)
@@ -149,11 +170,7 @@ def main() -> None:
                     for label, values in (("without open_now", filters), ("open_now", {**filters, "open_now": "1"})):
                         paths = ["/api/v1/places?" + urlencode({"lat": f"{lat:.6f}", "lon": f"{lon:.6f}", **values})
                                  for lon, lat in points]
-                        warm = nearby.HttpWorker(port, paths)
-                        connection = warm.setup(0)
-                        for i in range(10):
-                            warm.call(connection, i)
-                        warm.teardown(connection)
+                        warm_up(nearby.HttpWorker(port, paths), 10)
                         nearby.log(f"API {case}, {label}")
                         api[(case, label)] = nearby.run_load(nearby.HttpWorker(port, paths), 1, args.duration)
             finally:
