@@ -2,6 +2,7 @@
 304 for a client that has the current download, a new ETag after every change that shows in it, and the
 same bytes as when each download was made per request."""
 import csv
+import gzip
 import importlib
 import io
 import random
@@ -45,6 +46,19 @@ def test_a_client_with_the_current_download_gets_304(client, granted, url):
     assert since.status_code == 304
     other = client.get(url, headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200 and other.data == first.data
+
+
+@pytest.mark.parametrize("url", [CSV, JSON])
+def test_compressed_once_per_change_and_304_in_that_form_too(app, client, granted, url, monkeypatch):
+    plain = client.get(url)
+    assert len(plain.data) < 1400 and "Content-Encoding" not in client.get(
+        url, headers={"Accept-Encoding": "gzip"}).headers   # below one packet nothing is compressed
+    monkeypatch.setitem(app.config, "COMPRESS_MIN_SIZE", 0)
+    response = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert response.headers["Content-Encoding"] == "gzip" and gzip.decompress(response.data) == plain.data
+    assert response.get_etag() == (plain.get_etag()[0] + ":gzip", False)
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_a_decision_changes_the_etag(client, owner, staff, grant_round, make_initiative, make_application, granted):

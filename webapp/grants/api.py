@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from collections.abc import Callable
 from typing import Any
@@ -96,8 +97,17 @@ def _open_data(code: str, kind: str, mimetype: str, build: Callable[[str], bytes
                 response.last_modified = version.last_modified
             return response
     body = open_data.BODIES.get_or_make((kind, code, version.etag), lambda: build(code))
+    etag = version.etag
+    if request.accept_encodings["gzip"] > 0 and len(body) >= current_app.config.get("COMPRESS_MIN_SIZE", 1400):
+        # Compressed once per change too (Flask-Compress would compress ~1 MB on every request); the ETag
+        # in the form Flask-Compress gives a compressed answer.
+        plain = body
+        body = open_data.BODIES.get_or_make((kind, code, version.etag, "gzip"),
+                                            lambda: gzip.compress(plain, compresslevel=6, mtime=0))
+        headers = {**headers, "Content-Encoding": "gzip"}
+        etag += ":gzip"
     response = Response(body, mimetype=mimetype, headers={**common, **headers})
-    response.set_etag(version.etag)
+    response.set_etag(etag)
     if version.last_modified is not None:
         response.last_modified = version.last_modified
     return response
