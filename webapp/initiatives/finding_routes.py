@@ -9,10 +9,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from webapp.areas.geocode import MAX_TEXT
-from webapp.areas.services import list_gemeenten
 from webapp.converters import parse_id
 from webapp.domain_errors import Invalid, NotFound
 from webapp.initiatives import clock, finding, finding_place, helpers, place_picker, services
+from webapp.initiatives.gemeente_picker import gemeente_options
 from webapp.initiatives.models import Initiative
 from webapp.initiatives.recurrence import expand_many
 from webapp.initiatives.routes import visible_initiative
@@ -33,7 +33,7 @@ def whats_on() -> ResponseReturnValue:
     except Invalid as exc:   # the page again, with the message linked to the field it is about
         # A place we do not know is not a broken request: 200, the message and the form with what was typed.
         return render_template("initiatives/whats_on.html", search=None, error=exc, results=[], q=q,
-                               gemeenten=list_gemeenten(), args=request.args), 200 if exc.field == "q" else 400
+                               gemeente_options=gemeente_options(), args=request.args), 200 if exc.field == "q" else 400
     did_you_mean = []
     if len(located.candidates) > 1:
         kept: dict[str, Any] = {k: v for k, v in request.args.to_dict(flat=False).items()
@@ -47,7 +47,7 @@ def whats_on() -> ResponseReturnValue:
     return render_template("initiatives/whats_on.html", search=search, error=None,
                            results=page.found if page else [], page=page, q=q, query=_without_page(request.args),
                            origin=located.origin_text(), did_you_mean=did_you_mean,
-                           gemeenten=list_gemeenten(), args=request.args)
+                           gemeente_options=gemeente_options(search.gemeente if not q else ""), args=request.args)
 
 
 def _without_page(args: Any) -> dict[str, Any]:
