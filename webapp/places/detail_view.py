@@ -5,16 +5,20 @@
   `barriers.reported_attributes_sql`), instead of a second query for the flags.
 - `context(place, flags)`: the template's values: attribute groups, labels, the opening hours (each
   evaluation of `hours` made once), the small map (`place_map`, no folium) and the links.
+- `gettext_once()`: the template's `_()` with the request's translations looked up once per page.
 
 The panels of other domains on the page (initiatives, co-beheer, "Hoe voelde het?") read their own data.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
 from flask import url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select
 
@@ -108,3 +112,20 @@ def context(place: Place, flags: frozenset[str]) -> dict[str, Any]:
         rendered_map=place_map.render_one(marker, csp_nonce(), zoom=MAP_ZOOM),
         geo_uri=f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
     )
+
+
+def gettext_once() -> Callable[..., str]:
+    """`gettext` (and so `_`) for one render of the place page and the panels it includes, with this
+    request's translations looked up once: flask-babel looks up the locale and domain on each of the page's
+    ~60 calls. It does what the function Jinja's i18n extension installs (newstyle, as flask-babel sets it
+    up) does: the translation, Markup when autoescaping, then always `% variables`."""
+    translate = get_translations().ugettext
+
+    @pass_context
+    def gettext(context: Context, string: str, /, **variables: Any) -> str:
+        text = translate(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext

@@ -1,4 +1,6 @@
-"""The map (a second view; the list is primary), made with folium.
+"""The search page's map (a second view; the list is primary), made with folium. The place page's map of
+one marker is written without folium (webapp/places/place_map.py, the same markup; MapMarker and
+RenderedMap live there).
 
 Nothing comes from a CDN: folium's default JS/CSS (Leaflet, jQuery, Bootstrap, awesome-markers from
 CDNs) are replaced by Leaflet from /vendor/leaflet/ (xstatic-leaflet) and Leaflet.markercluster from

@@ -194,4 +194,4 @@ def detail(place_id: int):
     context = detail_view.context(place, flags)
     context["open_badge"] = _open_text(context.pop("open_state"))
     context["nearby_url"] = search_url(MultiDict(), lat=f"{context['lat']:.5f}", lon=f"{context['lon']:.5f}")
-    return render_template("places/detail.html", **context)
+    return render_template("places/detail.html", gettext=detail_view.gettext_once(), **context)
