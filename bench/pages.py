@@ -12,7 +12,8 @@
    by every staff request.
 3. Through gunicorn (2 workers x 4 threads, like `make run`) with keep-alive clients, at concurrency 1 and
    16: the place page, "Wat is er te doen?" around a point, GET /api/v1/initiatives around a point, the
-   grants public page, its CSV and the staff queue. Prints p50/p95/req/s per page, every target
+   grants public page, its CSV (as a plain client, as a browser asking for gzip, and as a repeat client
+   sending its ETag back) and the staff queue. Prints p50/p95/req/s per page, every target
    (p95 <= 100 ms at 16) as met or missed, and the load average (`uptime`).
 
 Everything stays on 127.0.0.1. The database is dropped at the end unless --keep.
@@ -181,6 +182,37 @@ class CookieWorker(HttpWorker):
             raise RuntimeError(f"HTTP {response.status}: {body[:200]!r}")
 
 
+class BrowserLikeWorker(HttpWorker):
+    """As a browser asks: gzip accepted; with `repeat`, the ETag of its first answer sent back
+    (`If-None-Match`), so a 304 counts as an answer."""
+
+    def __init__(self, port: int, paths: list[str], repeat: bool = False):
+        super().__init__(port, paths)
+        self.repeat, self.etags = repeat, {}
+
+    def call(self, conn, i):
+        path = self.paths[i % len(self.paths)]
+        headers = {"Accept-Encoding": "gzip"}
+        if self.repeat and path in self.etags:
+            headers["If-None-Match"] = self.etags[path]
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        if response.status not in (200, 304):
+            raise RuntimeError(f"HTTP {response.status}: {body[:200]!r}")
+        if response.getheader("ETag"):
+            self.etags[path] = response.getheader("ETag")
+
+
+# --only takes these short names, or any part of a page's label.
+SHORT_NAMES = {"place": "place page", "whats_on": "Wat is er", "initiatives_api": "api/v1/initiatives",
+               "grants_public": "grants public", "grants_csv": "grants CSV", "staff_queue": "staff queue"}
+
+
+class RepeatWorker(BrowserLikeWorker):
+    """Marker for a BrowserLikeWorker that sends its ETag back."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 100k places/initiatives, 10k+1k applications")
@@ -191,7 +223,8 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,16")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--only", default="", help="comma-separated page names to measure")
+    parser.add_argument("--only", default="", help="comma-separated pages to measure: "
+                        + ", ".join(SHORT_NAMES) + ", or any part of a label")
     args = parser.parse_args()
 
     server = local_server()
@@ -238,10 +271,12 @@ def main() -> None:
             "GET /api/v1/initiatives (point)": (HttpWorker, ["/api/v1/initiatives?" + urlencode(p) for p in near]),
             "grants public page": (HttpWorker, [f"/startbijdragen/gemeente/{GEMEENTE}"]),
             "grants CSV": (HttpWorker, [f"/api/v1/gemeenten/{GEMEENTE}/startbijdragen.csv"]),
+            "grants CSV, gzip (browser)": (BrowserLikeWorker, [f"/api/v1/gemeenten/{GEMEENTE}/startbijdragen.csv"]),
+            "grants CSV, repeat client (304)": (RepeatWorker, [f"/api/v1/gemeenten/{GEMEENTE}/startbijdragen.csv"]),
             "staff queue (open)": (CookieWorker, [f"/startbijdragen/regeling/{round_id}/wachtrij"]),
         }
         if args.only:
-            wanted = [w.strip() for w in args.only.split(",")]
+            wanted = [SHORT_NAMES.get(w.strip(), w.strip()) for w in args.only.split(",")]
             pages = {k: v for k, v in pages.items() if any(w in k for w in wanted)}
 
         port = free_port()
@@ -249,7 +284,11 @@ def main() -> None:
         results: dict[tuple[str, int], dict] = {}
         try:
             def worker(kind, paths):
-                return kind(port, paths, cookie) if kind is CookieWorker else kind(port, paths)
+                if kind is CookieWorker:
+                    return kind(port, paths, cookie)
+                if kind is RepeatWorker:
+                    return BrowserLikeWorker(port, paths, repeat=True)
+                return kind(port, paths)
             for label, (kind, paths) in pages.items():
                 measure(worker(kind, paths), 2, 2)    # warm up
                 for c in levels:
