@@ -80,6 +80,30 @@ def warm_up(worker, calls: int = 5) -> None:
         worker.teardown(state)
 
 
+def measure(worker, duration: float, at_least: int = 5) -> dict:
+    """Concurrency 1: `worker.call` again and again for `duration` seconds (at least `at_least` calls),
+    after its setup (not timed)."""
+    state = worker.setup(0)
+    samples: list[float] = []
+    errors = 0
+    try:
+        stop = time.perf_counter() + duration
+        i = 0
+        while time.perf_counter() < stop or len(samples) < at_least:
+            began = time.perf_counter()
+            try:
+                worker.call(state, i)
+            except Exception as exc:  # counted, shown below
+                errors += 1
+                if errors == 1:
+                    nearby.log(f"error: {exc!r}")
+            samples.append((time.perf_counter() - began) * 1000)
+            i += 1
+    finally:
+        worker.teardown(state)
+    return {"n": len(samples), "errors": errors, **nearby.percentiles(samples)}
+
+
 def fill_windows() -> tuple[float, int, int]:
     from webapp.extensions import db
     from webapp.places import opening_windows
@@ -136,7 +160,7 @@ def main() -> None:
                         "EXPLAIN (ANALYZE, BUFFERS) " + statements[0][0], statements[0][1]).fetchall()]
                 worker = PreparedSqlWorker(url, statements, prepare_threshold=threshold)
                 nearby.log(f"SQL {case}, {label} (load average {os.getloadavg()[0]:.1f})")
-                results[(case, label)] = nearby.run_load(worker, 1, args.duration)
+                results[(case, label)] = measure(worker, args.duration)
             # The path without windows, for comparison: over-fetch and evaluate in Python.
             original = opening_windows.covers
             opening_windows.covers = lambda moment, now=None: False   # type: ignore[assignment]
@@ -147,8 +171,7 @@ def main() -> None:
             limit = int(filters.get("limit", "50"))
             worker = PythonPathWorker(url, old, limit, threshold)
             nearby.log(f"SQL + Python {case}, open_now without windows")
-            results[(case, "open_now without windows (over-fetch + Python)")] = nearby.run_load(
-                worker, 1, args.duration)
+            results[(case, "open_now without windows (over-fetch + Python)")] = measure(worker, args.duration)
 
         print()
         print("| search statement (c=1) | filter | requests | p50 ms | p95 ms |")
@@ -172,7 +195,7 @@ def main() -> None:
                                  for lon, lat in points]
                         warm_up(nearby.HttpWorker(port, paths), 10)
                         nearby.log(f"API {case}, {label}")
-                        api[(case, label)] = nearby.run_load(nearby.HttpWorker(port, paths), 1, args.duration)
+                        api[(case, label)] = measure(nearby.HttpWorker(port, paths), args.duration)
             finally:
                 proc.terminate()
                 proc.wait(timeout=20)
