@@ -73,6 +73,7 @@ db: venv translations
 
 demo: db
 	@DATABASE_URL="$(OWNER_URL)" $(FLASK) demo load
+	@DATABASE_URL="$(OWNER_URL)" $(FLASK) places refresh-opening-windows
 
 stop:
 	@scripts/pg.sh stop
