@@ -63,6 +63,20 @@ def test_a_barrier_report_flags_the_attribute_everywhere_at_once(client, act_as,
     assert "Ingang zonder drempel of trap" in mails[0].body and "De oprit is weg" in mails[0].body
 
 
+def test_a_report_flags_only_its_own_place_in_lists_and_on_pages(client, act_as, make_place, resident):
+    """The list API and the place page build the flags in SQL: a report on one place is on no other place."""
+    place = make_place("Buurthuis Met Melding", step_free_entrance="yes", where=(4.8952, 52.3702))
+    other = make_place("Buurthuis Ernaast", step_free_entrance="yes", where=(4.8955, 52.3705))
+    act_as(resident)
+    assert client.post(f"/beheer/place/{place.id}/melden", data=_report_form()).status_code == 302
+    listed = client.get("/api/v1/places?lat=52.3702&lon=4.8952&radius=1000").get_json()["features"]
+    flags = {f["properties"]["id"]: f["properties"]["reported_attributes"] for f in listed}
+    assert flags[place.id] == ["step_free_entrance"]
+    assert flags[other.id] == []
+    assert FLAG in client.get(f"/plekken/{place.id}").text
+    assert FLAG not in client.get(f"/plekken/{other.id}").text
+
+
 def test_only_a_known_attribute_is_accepted(client, act_as, make_place, resident):
     place = make_place()
     act_as(resident)

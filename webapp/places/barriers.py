@@ -27,7 +27,7 @@ from typing import Any
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, exists, func, literal_column, select
+from sqlalchemy import ColumnElement, distinct, exists, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from webapp.extensions import db
@@ -59,10 +59,11 @@ def not_flagged(key: str) -> ColumnElement[bool]:
 
 def reported_attributes_sql() -> Any:
     """SQL: the flagged keys of the place in the enclosing query as a sorted JSON array ([] when none)."""
-    k: Any = literal_column("k")
-    keys = (select(func.coalesce(func.json_agg(aggregate_order_by(k, k)), func.json_build_array()))
-            .select_from(select(Report.attribute.label("k")).distinct()
-                         .where(*_open_barrier(), Report.subject_id == Place.id).subquery()))
+    # One correlated scalar subquery (a derived table in FROM would not be correlated: it would read the
+    # reports of every place).
+    keys = (select(func.coalesce(func.json_agg(aggregate_order_by(distinct(Report.attribute), Report.attribute)),
+                                 func.json_build_array()))
+            .where(*_open_barrier(), Report.subject_id == Place.id))
     return keys.scalar_subquery()
 
 
