@@ -23,9 +23,9 @@ def create_app(config: Config | None = None) -> Flask:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from webapp import errors, i18n, security, static_files
-    from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from webapp.extensions import babel, csrf, db, init_db, limiter, login_manager, migrate
 
-    db.init_app(app)
+    init_db(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -49,6 +49,9 @@ def create_app(config: Config | None = None) -> Flask:
     demo.register(app)
     for name in DOMAINS:
         _register_domain(app, name)
+    from webapp import replica
+
+    replica.init_app(app)  # after every blueprint: it knows the read-only endpoints by name
     return app
 
 

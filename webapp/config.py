@@ -41,11 +41,17 @@ class Config:
         )
         # Migrations run as the owner role (DDL); the app's role may only read and write rows.
         self.MIGRATION_DATABASE_URL = os.environ.get("MIGRATION_DATABASE_URL") or self.SQLALCHEMY_DATABASE_URI
-        # JIT compilation costs more than our short indexed queries save: off per connection.
+        # JIT compilation costs more than our short indexed queries save: off per connection. No pool_pre_ping
+        # (a round trip per request): a connection the server closed is dropped at checkout instead
+        # (extensions.drop_dead_connections; docs/decisions/0004-read-replicas.md).
         self.SQLALCHEMY_ENGINE_OPTIONS = {
-            "pool_pre_ping": True,
+            "pool_pre_ping": False,
             "connect_args": {"options": "-c jit=off -c timezone=UTC", "connect_timeout": 5},
         }
+        # A streaming replica for the public read-only pages and APIs (webapp/replica.py); empty: one database.
+        self.DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+        # Seconds the replica may be behind the primary before its readers go to the primary.
+        self.DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "10") or 10)
         self.TILE_URL = os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
         self.TILE_ATTRIBUTION = os.environ.get(
             "TILE_ATTRIBUTION",
@@ -94,6 +100,7 @@ class TestConfig(Config):
         super().__init__()
         self.TESTING = True
         self.MIGRATION_DATABASE_URL = ""  # tests migrate through the app's own engine (tests/conftest.py)
+        self.DATABASE_REPLICA_URL = ""  # tests roll back uncommitted work: one database (tests/test_replica.py)
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
         self.MAIL_BACKEND = "log"
