@@ -193,3 +193,15 @@ def test_hostile_fields_come_back_as_text(cluster, outage_app):
     assert "<script>alert(1)" not in html and "<b>" not in html
     assert "{{7*7}}" in html  # not evaluated
     assert canary in unescape(html)
+
+
+def test_a_restart_between_requests_costs_no_failed_request(cluster, outage_app):
+    """Without pool_pre_ping: the pooled connections the restarted server closed are dropped at checkout
+    (extensions.drop_dead_connections), so the first request after the restart is served, not a 503 or 500."""
+    client = outage_app.test_client()
+    assert client.get("/plekken").status_code == 200  # the pool holds a live connection
+    assert client.get("/api/v1/initiatives").status_code == 200
+    cluster.stop()
+    cluster.start()
+    statuses = [client.get(path).status_code for path in ("/plekken", "/api/v1/initiatives", "/plekken")]
+    assert statuses == [200, 200, 200]
