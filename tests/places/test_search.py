@@ -177,7 +177,7 @@ def test_one_query_whatever_the_number_of_results(make_place, count_queries):
     assert len(result.hits) == 25
     assert counter.count == 1
     sql = counter.statements[0]
-    assert "ST_DWithin" in sql and "<->" in sql and "LIMIT" in sql.upper()
+    assert "_ST_Expand" in sql and "ST_Distance" in sql and "<->" in sql and "LIMIT" in sql.upper()
 
 
 def test_the_query_uses_the_geography_index(make_place):
@@ -279,3 +279,26 @@ def test_search_rows_leave_out_the_osm_import_columns(make_place):
     assert "osm_tags" not in sql and "osm_values" not in sql
     hit = searching.search(searching.parse_params(MultiDict({"lat": str(DAM[1]), "lon": str(DAM[0])}))).hits[0]
     assert hit.place.name == "Uit OSM" and not hasattr(hit.place, "osm_tags")
+
+
+def test_the_radius_test_of_the_knn_search_equals_st_dwithin(make_place):
+    """geo.within_m_nearest (written so PostgreSQL walks the KNN index) keeps exactly what ST_DWithin keeps,
+    also just inside and just outside the circle, in every direction."""
+    from sqlalchemy import select
+
+    from webapp import geo
+    from webapp.extensions import db
+    from webapp.places.models import Place
+
+    rng = random.Random(16)
+    for i in range(240):
+        metres = rng.choice([rng.uniform(0, 30_000), rng.choice([1000, 5000, 25_000]) + rng.uniform(-3, 3)])
+        bearing = rng.uniform(0, 360)
+        lon = DAM[0] + metres * math.sin(math.radians(bearing)) / (111_320 * math.cos(math.radians(DAM[1])))
+        lat = DAM[1] + metres * math.cos(math.radians(bearing)) / 110_574
+        make_place(lon, lat, name=f"R{i}")
+    place, centre = geo.geography(Place.location), geo.point(DAM[0], DAM[1])
+    for radius in (1000, 5000, 25_000):
+        exact = set(db.session.scalars(select(Place.id).where(geo.within_m(place, centre, radius))))
+        nearest = set(db.session.scalars(select(Place.id).where(geo.within_m_nearest(place, centre, radius))))
+        assert nearest == exact and len(exact) > 10

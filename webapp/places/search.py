@@ -1,7 +1,7 @@
 """The nearby search: parse the filters, then ONE SQL query does the work.
 
-The query (see `_statement`, built once per shape of filters, values bound): `ST_DWithin` on geography
-(metres) for the radius, KNN ordering with `<->` on the GiST index over `geography(location)`, every filter
+The query (see `_statement`, built once per shape of filters, values bound): `geo.within_m_nearest` on
+geography (metres; ST_DWithin's test, written so the planner walks the KNN index) for the radius, KNN ordering with `<->` on the GiST index over `geography(location)`, every filter
 in SQL, `LIMIT`. Distances are spherical (`webapp/geo.py`: `use_spheroid => false`), the same measure the KNN
 operator orders by, so the order and the shown distance always agree.
 
@@ -350,7 +350,7 @@ def _statement(shape: tuple, as_geojson: bool = False) -> Select:
     distance = geo.distance_m(place_geog, centre)
     columns = (_geojson_columns(distance) if as_geojson else _result_columns()) + [distance.label("distance")]
     if with_radius:
-        conditions.append(geo.within_m(place_geog, centre, bindparam("radius", type_=Float)))
+        conditions.append(geo.within_m_nearest(place_geog, centre, bindparam("radius", type_=Float)))
     if in_gemeente:
         conditions.append(Place.gemeente_code == bindparam("gemeente", type_=String))
     if categories:
