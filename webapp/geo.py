@@ -13,7 +13,7 @@ from sqlalchemy import Float, and_, bindparam, false, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 SPHERE = false()  # the `use_spheroid` argument of ST_Distance / ST_DWithin (SQL `false`, not a parameter)
-WGS84 = literal_column("4326")  # in the SQL text: constants are not parameters
+WGS84: ColumnElement[Any] = literal_column("4326")  # in the SQL text: constants are not parameters
 
 
 def geography(geometry: Any) -> ColumnElement[Any]:
