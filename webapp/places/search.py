@@ -1,9 +1,10 @@
 """The nearby search: parse the filters, then ONE SQL query does the work.
 
 The query (see `_statement`, built once per shape of filters, values bound): `geo.within_m_nearest` on
-geography (metres; ST_DWithin's test, written so the planner walks the KNN index) for the radius, KNN ordering with `<->` on the GiST index over `geography(location)`, every filter
-in SQL, `LIMIT`. Distances are spherical (`webapp/geo.py`: `use_spheroid => false`), the same measure the KNN
-operator orders by, so the order and the shown distance always agree.
+geography (metres; ST_DWithin's test, written so the planner walks the KNN index) for the radius, KNN
+ordering with `<->` on the GiST index over `geography(location)`, every filter in SQL, `LIMIT`. Distances
+are spherical (`webapp/geo.py`: `use_spheroid => false`), the same measure the KNN operator orders by, so
+the order and the shown distance always agree.
 
 Open now / open at: each place's opening intervals are precomputed for a rolling window
 (`opening_windows.py`, equal to `hours.state_at`), so when the moment lies inside it (from today's
