@@ -55,26 +55,26 @@ def _sql_states(moment: datetime) -> dict[int, str]:
     return out
 
 
-def test_the_windows_equal_the_library_on_every_demo_place(places):
-    """One demo load, three windows (the demo data is the slow part)."""
-    for now in (None, CHRISTMAS, SUMMER_TIME):
-        result = opening_windows.refresh_all(db.session.connection, now=now)
-        assert result.places == len(places) and result.per_place > 0   # sunrise/sunset at the place itself
-        start, end = opening_windows.window(now)
-        assert end - start >= timedelta(days=16)
-        moment, checked, differences = start, 0, defaultdict(list)
-        seen = set()
-        while moment < end:
-            sql = _sql_states(moment)
-            for place_id, text, lat, lon in places:
-                expected = hours.state_at(text, moment, coords=(lat, lon))
-                seen.add(expected)
-                if sql[place_id] != expected:
-                    differences[text].append((moment.isoformat(), sql[place_id], expected))
-                checked += 1
-            moment += STEP
-        assert not differences, (now, {text: found[:3] for text, found in differences.items()})
-        assert seen == {"open", "closed", "unknown"} and checked > 150_000
+@pytest.mark.parametrize("now", [None, CHRISTMAS, SUMMER_TIME], ids=["current", "christmas", "summer-time"])
+def test_the_windows_equal_the_library_on_every_demo_place(places, now):
+    """One window per test, so that parallel workers share the three (the demo data is loaded per test)."""
+    result = opening_windows.refresh_all(db.session.connection, now=now)
+    assert result.places == len(places) and result.per_place > 0   # sunrise/sunset at the place itself
+    start, end = opening_windows.window(now)
+    assert end - start >= timedelta(days=16)
+    moment, checked, differences = start, 0, defaultdict(list)
+    seen = set()
+    while moment < end:
+        sql = _sql_states(moment)
+        for place_id, text, lat, lon in places:
+            expected = hours.state_at(text, moment, coords=(lat, lon))
+            seen.add(expected)
+            if sql[place_id] != expected:
+                differences[text].append((moment.isoformat(), sql[place_id], expected))
+            checked += 1
+        moment += STEP
+    assert not differences, (now, {text: found[:3] for text, found in differences.items()})
+    assert seen == {"open", "closed", "unknown"} and checked > 150_000
 
 
 def test_a_moment_outside_the_window_is_not_answered_by_it(places):
