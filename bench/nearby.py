@@ -9,7 +9,8 @@
    ST_GeneratePoints), in one INSERT ... SELECT (indexes are built after the load).
 2. Measures (a) the app's own search SQL (the parameterised statement GET /api/v1/places sends, from
    `webapp.places.search.query_and_values`, with its values as bind parameters) with psycopg on connections
-   set up like the app's (jit=off, timezone UTC, the same prepare_threshold as the app's engine: psycopg
+   set up like the app's (webapp.config.APP_SESSION_OPTIONS: jit off, UTC, no parallel workers; the same
+   prepare_threshold as the app's engine: psycopg
    prepares a statement on the server after its 5th execution on a connection, so both sides run it
    prepared) and (b) GET /api/v1/places through gunicorn (2 workers x 4 threads, like `make run`) with the
    same query points and filters, at concurrency 1 and 16. The query points are repeatable
@@ -43,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+
+from webapp.config import APP_SESSION_OPTIONS  # noqa: E402
 
 CATEGORIES = ["community_centre", "library", "sports", "park", "playground", "garden", "religious_cultural", "cafe",
               "other"]
@@ -274,7 +277,7 @@ class SqlWorker:
 
     def setup(self, slot):
         conn = psycopg.connect(libpq(self.url), autocommit=True,
-                               options=f"-c jit={'on' if self.jit else 'off'} -c timezone=UTC")
+                               options=APP_SESSION_OPTIONS.replace("jit=off", f"jit={'on' if self.jit else 'off'}"))
         conn.prepare_threshold = self.prepare_threshold
         conn.execute("select 1")
         return conn
