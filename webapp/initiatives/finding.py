@@ -8,16 +8,17 @@ radius test on the sphere follows in the same statement.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Float, cast, func, select, union_all
+from sqlalchemy import Executable, Float, and_, cast, func, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp import geo
 from webapp.extensions import db
 from webapp.initiatives import clock, whats_on_query
-from webapp.initiatives.models import Activity, Initiative, initiative_places
+from webapp.initiatives.models import Activity, ActivityCancellation, Initiative, initiative_places
 from webapp.initiatives.recurrence import Instance, next_instances
 from webapp.initiatives.rules import public
 from webapp.initiatives.whats_on_query import Found
@@ -29,21 +30,59 @@ def upcoming(initiative: Initiative, now: datetime | None = None, limit: int = 5
     return next_instances(initiative.activities, now or clock.utcnow(), limit=limit)
 
 
-def initiatives_at_place(place: Place, now: datetime | None = None) -> list[tuple[Initiative, list[Instance]]]:
-    """The visible initiatives held at a place with their next dates there (for the place page)."""
-    now = now or clock.utcnow()
-    # Held here: linked to the place, or one of its activities is there (two index scans, not a test
-    # on every initiative).
-    held_here = union_all(select(initiative_places.c.initiative_id).where(initiative_places.c.place_id == place.id),
-                          select(Activity.initiative_id).where(Activity.place_id == place.id))
-    stmt = (select(Initiative)
+@dataclass(frozen=True)
+class HeldHere:
+    """An initiative as the place panel and the place poster show it."""
+
+    id: int
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ActivityDates:
+    """What `recurrence` needs of an activity to expand its dates (no place, no geometry)."""
+
+    id: int
+    starts_on: date
+    start_time: time
+    end_time: time
+    frequency: str
+    month_week: int | None
+    ends_on: date | None
+    timezone: str
+    cancelled_dates: frozenset[date]
+
+
+def _at_place_statement(place_id: int) -> Executable:
+    """Each visible initiative (not ended) held at the place, joined to each of its activities there or at its
+    own location (NULL when it has none), with the activity's cancelled dates: one statement."""
+    held_here = union_all(select(initiative_places.c.initiative_id).where(initiative_places.c.place_id == place_id),
+                          select(Activity.initiative_id).where(Activity.place_id == place_id))
+    cancelled = (select(func.array_agg(ActivityCancellation.on_date))
+                 .where(ActivityCancellation.activity_id == Activity.id).scalar_subquery())
+    here = and_(Activity.initiative_id == Initiative.id,
+                or_(Activity.place_id == place_id, Activity.place_id.is_(None)))
+    return (select(Initiative.id, Initiative.title, Initiative.summary, Activity.id, Activity.starts_on,
+                   Activity.start_time, Activity.end_time, Activity.frequency, Activity.month_week,
+                   Activity.ends_on, Activity.timezone, cancelled)
+            .select_from(Initiative).outerjoin(Activity, here)
             .where(public(), Initiative.status != "ended", Initiative.id.in_(held_here))
-            .order_by(Initiative.title))
-    result = []
-    for initiative in db.session.scalars(stmt):
-        here = [a for a in initiative.activities if a.place_id in (place.id, None)]
-        result.append((initiative, next_instances(here, now, limit=3)))
-    return result
+            .order_by(Initiative.title, Initiative.id, Activity.starts_on, Activity.id))
+
+
+def initiatives_at_place(place: Place, now: datetime | None = None) -> list[tuple[HeldHere, list[Instance]]]:
+    """The visible initiatives held at a place (linked to it, or one of their activities is there), by title,
+    with their next 3 dates there (its activities at the place or at the initiative's own location): one
+    statement reading only what the place panel and the place poster show."""
+    now = now or clock.utcnow()
+    held: dict[int, tuple[HeldHere, list[ActivityDates]]] = {}
+    for row in db.session.execute(_at_place_statement(place.id)):
+        entry = held.setdefault(row[0], (HeldHere(row[0], row[1], row[2]), []))
+        if row[3] is not None:
+            entry[1].append(ActivityDates(row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10],
+                                          frozenset(row[11] or ())))
+    return [(initiative, next_instances(activities, now, limit=3)) for initiative, activities in held.values()]
 
 
 def whats_on(start: datetime, end: datetime, lon: float | None = None, lat: float | None = None,
