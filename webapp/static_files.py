@@ -29,13 +29,26 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(vendor)
     static_root = Path(app.static_folder or "")
 
-    def asset_url(filename: str) -> str:
-        """url_for('static') with a content hash, so the file can be cached for a year."""
+    versions: dict[str, str] = {}
+
+    def version_of(filename: str) -> str:
+        """The content hash of a static file; "0" when it is missing."""
         full = static_root / filename
         try:
-            version = _digest(str(full), os.path.getmtime(full))
+            return _digest(str(full), os.path.getmtime(full))
         except OSError:
-            version = "0"
+            return "0"
+
+    def asset_url(filename: str) -> str:
+        """url_for('static') with a content hash, so the file can be cached for a year. The hash is looked
+        up once per process (the files do not change while it runs); in debug mode (`flask run --debug`)
+        each call checks the file's mtime, so an edited file gets a new URL at once."""
+        if app.debug:
+            version = version_of(filename)
+        elif filename in versions:
+            version = versions[filename]
+        else:
+            version = versions[filename] = version_of(filename)
         return url_for("static", filename=filename, v=version)
 
     app.jinja_env.globals["asset_url"] = asset_url
