@@ -73,13 +73,19 @@ def pytest_configure(config):
 
 # Every parallel worker makes these for itself once anyway; other fixtures wider than one test (a module's
 # redis-server or backup, a replica) are made once in all when their tests share one worker.
-PER_WORKER_FIXTURES = {"database_url", "app", "app_role_url", "live_server", "_playwright", "browser"}
+PER_WORKER_FIXTURES = {"database_url", "app", "app_role_url", "live_server", "_playwright", "browser",
+                       "crawl_probes"}
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`--dist loadgroup`): a test using a module- or session-wide fixture of this suite
     (other than the per-worker ones) joins the group of that fixture, so its tests run on one worker and
-    the fixture is set up once, not once per worker."""
+    the fixture is set up once, not once per worker.
+
+    The scheduler groups by test id (`<id>@<group>`). pytest-xdist's worker hook writes that id to an
+    attribute pytest 9 no longer reads (`item._nodeid`; the id is `item._id` now), so without `_group_ids`
+    every test went to whichever worker was free and such a fixture was set up on both workers."""
     tests_dir = str(ROOT / "tests")
     for item in items:
         if item.get_closest_marker("xdist_group"):
@@ -95,6 +101,22 @@ def pytest_collection_modifyitems(config, items):
             where = item.nodeid.split("::")[0] if fixturedef.scope == "module" else fixturedef.baseid
             item.add_marker(pytest.mark.xdist_group(f"{where}::{name}"))
             break
+    if getattr(config.option, "loadgroup", False):  # a pytest-xdist worker under --dist loadgroup
+        _group_ids(items)
+
+
+def _group_ids(items) -> None:
+    """Give each test with an xdist_group mark the id pytest-xdist's scheduler groups by, as xdist names it."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        if not names:
+            continue
+        suffix = "@" + "_".join(names)
+        if not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 def _test_config(url: sa.URL) -> TestConfig:

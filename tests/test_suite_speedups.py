@@ -80,3 +80,18 @@ def test_the_demo_data_copied_back_equals_what_load_all_wrote(app):
     db.session.commit()
     tables = list(snapshot.rows)
     assert demo_snapshot.digest(db.session.connection(), tables) == snapshot.digest
+
+
+@pytest.fixture(scope="module")
+def _one_per_module():
+    return object()
+
+
+def test_a_module_fixtures_tests_share_one_parallel_worker(_one_per_module, request):
+    """tests/conftest.py groups the tests of a module-wide fixture, and their test ids carry the group, which
+    is what pytest-xdist's scheduler sends to one worker (otherwise each test of such a module can land on
+    another worker, and the fixture, e.g. the backup drill, is set up on both)."""
+    marks = [m.args[0] for m in request.node.iter_markers("xdist_group")]
+    assert marks == ["tests/test_suite_speedups.py::_one_per_module"]
+    if hasattr(request.config, "workerinput") and request.config.getvalue("loadgroup"):
+        assert request.node.nodeid.endswith("@tests/test_suite_speedups.py::_one_per_module")

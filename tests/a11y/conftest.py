@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.a11y.crawl import World
+from tests.fixtures import demo_snapshot
 from tests.fixtures.demo_snapshot import load_demo
 from tests.fixtures.users import PASSWORD
 
@@ -25,9 +26,13 @@ def demo_world(app, make_user) -> World:
     from webapp.accounts.models import User
     from webapp.extensions import db
 
-    load_demo()  # load_all(), or its rows copied back when this process loaded it before (demo_snapshot.py)
+    before = demo_snapshot._snapshot
+    source = load_demo()  # load_all(), or its rows copied back when this process loaded it before
     db.session.commit()
     world = World()
+    snapshot = demo_snapshot._snapshot
+    if snapshot is not None and (source == "copied" or snapshot is not before):  # exactly the snapshot's rows
+        world.demo_key = hash(tuple(sorted(snapshot.digest.items())))
     world.users["resident"] = (make_user(name="Sanne Testbewoner"), PASSWORD)
     for kind, (local, role, gemeente) in ROLE_ACCOUNTS.items():
         user = accounts.find_by_email(local + DEMO_DOMAIN)
@@ -39,6 +44,13 @@ def demo_world(app, make_user) -> World:
             world.users[kind] = (user, DEMO_PASSWORD)
     db.session.commit()
     return world
+
+
+@pytest.fixture(scope="session")
+def crawl_probes() -> dict:
+    """What the page crawl's probes found, per worker: {(data, users, URL map) -> {probe -> answer}}, so that
+    the crawl's shards on one worker find the pages once (tests/a11y/test_every_page.py)."""
+    return {}
 
 
 def login_through_form(page, email: str, password: str) -> None:

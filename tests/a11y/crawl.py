@@ -78,6 +78,9 @@ class World:
 
     gemeente: str = "GM0363"
     users: dict = field(default_factory=dict)  # kind -> (User, password), filled by the test
+    # Which demo data this is: the same value when it is the same rows (copied back from one load), None when
+    # it is not known (loaded over other rows). Pages found on the same data are reused (test_every_page.py).
+    demo_key: int | None = None
 
     def _scalar(self, sql: str, **params):
         try:

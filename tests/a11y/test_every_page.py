@@ -108,13 +108,58 @@ def _check(page, url: str, label: str, failures: list[str], *, goto=True) -> Non
             failures.append(f"{label} {size}: axe {violation}")
 
 
-def _build_plan(app, world, failures: list[str]):
-    """[(kind, endpoint, url)] to visit, and a URL that gives 403 (for the error page check)."""
+class Probes:
+    """The test-client probes of the crawl, answered from `cache` when an earlier shard on this worker asked
+    the same on the same data as the same users (see `plan_key`), or asked now.
+
+    Links with a signed token are probed every time: a new token is a new URL, and following one changes
+    data (an e-mail change is confirmed), which the page visited afterwards must see as before."""
+
+    def __init__(self, app, world, login_path: str, cache: dict):
+        self.app, self.world, self.login_path, self.cache = app, world, login_path, cache
+        self.kinds = ["anonymous"] + [kind for kind in KINDS[1:] if kind in world.users]
+        self._clients: dict | None = None
+        self.asked = self.reused = 0
+
+    @property
+    def clients(self) -> dict:
+        if self._clients is None:  # a server-side session per kind only when a probe is really made
+            self._clients = {kind: _client_for(self.app, self.world.user(kind) if kind != "anonymous" else None)
+                             for kind in self.kinds}
+        return self._clients
+
+    def _answer(self, key, fresh: bool, ask):
+        if not fresh and key in self.cache:
+            self.reused += 1
+            return self.cache[key]
+        self.asked += 1
+        answer = ask()
+        if not fresh:
+            self.cache[key] = answer
+        return answer
+
+    def first_page(self, url: str, fresh: bool) -> list[tuple[str, int, str]]:
+        return self._answer(("probe", url), fresh, lambda: _probe(self.clients, url, self.login_path))
+
+    def opens(self, kind: str, url: str, fresh: bool) -> bool:
+        return self._answer(("opens", kind, url), fresh, lambda: _get(self.clients[kind], url).status_code == 200)
+
+
+def plan_key(app, world) -> tuple | None:
+    """What the probes' answers depend on: the demo data, the user of each kind, the URL map and DEV_MODE.
+    None (never reuse) when the data is not known to be the copied-back demo data."""
+    if world.demo_key is None:
+        return None
+    users = tuple((kind, world.user(kind).id) for kind in KINDS[1:] if kind in world.users)
+    rules = tuple((rule.endpoint, rule.rule, tuple(sorted(rule.methods or ()))) for rule in app.url_map.iter_rules())
+    return world.demo_key, users, rules, bool(app.config.get("DEV_MODE"))
+
+
+def _build_plan(app, world, failures: list[str], cache: dict | None = None):
+    """[(kind, endpoint, url)] to visit, a URL that gives 403 (for the error page check), the endpoints that
+    are files, and the Probes (how many were asked and how many reused from `cache`)."""
     login_path = url_for("accounts.login") if "accounts.login" in app.view_functions else "/inloggen"
-    clients = {"anonymous": _client_for(app, None)}
-    for kind in KINDS[1:]:
-        if kind in world.users:
-            clients[kind] = _client_for(app, world.user(kind))
+    probes = Probes(app, world, login_path, {} if cache is None else cache)
     plan, forbidden, files = [], None, []
     for rule in candidate_rules(app):
         try:
@@ -122,6 +167,7 @@ def _build_plan(app, world, failures: list[str]):
         except Unresolved as exc:
             failures.append(f"UNRESOLVED {exc}")
             continue
+        fresh = "token" in rule.arguments
         urls = []
         for values in value_sets:
             base = url_for(rule.endpoint, **values)
@@ -130,7 +176,7 @@ def _build_plan(app, world, failures: list[str]):
             urls.append(base)
             urls += [f"{base}?{urlencode(q)}" for q in EXTRA_QUERIES.get(rule.endpoint, [])]
         for url in urls:
-            tried = _probe(clients, url, login_path)
+            tried = probes.first_page(url, fresh)
             kind, status, outcome = tried[-1]
             if status >= 500:
                 failures.append(f"{rule.endpoint} {url}: status {status} as {kind}")
@@ -151,13 +197,14 @@ def _build_plan(app, world, failures: list[str]):
                 continue
             plan.append((kind, rule.endpoint, url))
             for extra in EXTRA_KINDS.get(rule.endpoint, []):
-                if extra != kind and extra in clients and _get(clients[extra], url).status_code == 200:
+                if extra != kind and extra in probes.kinds and probes.opens(extra, url, fresh):
                     plan.append((extra, rule.endpoint, url))
-    return plan, forbidden, files
+    return plan, forbidden, files, probes
 
 
 # The crawl is split in SHARDS tests, so that parallel workers (pytest-xdist) share it. Every shard builds the
-# same plan (it is cheap next to the browser checks) and checks its own part of the visits: `shard_of`. A
+# same plan and checks its own part of the visits: `shard_of`. The plan's probes are made once per worker:
+# later shards on the same worker reuse their answers (`Probes`, `plan_key`, the `crawl_probes` fixture). A
 # shard records how many visits it checked and how many the plan has; tests/fixtures/crawl_shards.py adds
 # them up at the end of the run and fails it when all shards ran and did not check every visit exactly once.
 SHARDS = 4
@@ -169,12 +216,12 @@ def shard_of(visits: list, shard: int, shards: int = SHARDS) -> list:
     return visits[len(visits) * shard // shards:len(visits) * (shard + 1) // shards]
 
 
-def _visits(app, world, failures: list[str]) -> tuple[list[tuple[str, str, str, str | None]], list[str]]:
+def _visits(app, world, failures: list[str], cache: dict | None = None):
     """Every page visit of the crawl, in a fixed order: [(kind, label, url, html)], html set for the error
     templates (shown as the app's error handler renders them: a 400 or 500 cannot be caused on purpose
-    through the real pages); and the endpoints that turned out not to be pages (files)."""
+    through the real pages); the endpoints that turned out not to be pages (files); and the Probes."""
     with app.test_request_context():
-        plan, forbidden, files = _build_plan(app, world, failures)
+        plan, forbidden, files, probes = _build_plan(app, world, failures, cache)
         error_pages = {code: render_template(f"errors/{code}.html", status=code, message=message)
                        for code, message in _error_messages().items()}
     by_kind = defaultdict(list)
@@ -187,17 +234,19 @@ def _visits(app, world, failures: list[str]) -> tuple[list[tuple[str, str, str, 
     visits = [(kind, f"{endpoint} {url} as {kind}", url, None) for kind, items in by_kind.items()
               for endpoint, url in items]
     visits += [("anonymous", f"errors/{code}.html", f"errors/{code}.html", html) for code, html in error_pages.items()]
-    return visits, sorted(set(files))
+    return visits, sorted(set(files)), probes
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_every_page_is_accessible(app, demo_world, page_as, live_server, shard, request, capsys):
+def test_every_page_is_accessible(app, demo_world, page_as, live_server, shard, request, capsys, crawl_probes):
     failures: list[str] = []
     app.config["DEV_MODE"] = True  # development-only pages (e.g. /dev/outbox) are pages too
     started = time.monotonic()
     try:
-        visits, files = _visits(app, demo_world, failures)
+        key = plan_key(app, demo_world)
+        cache = crawl_probes.setdefault(key, {}) if key is not None else None
+        visits, files, probes = _visits(app, demo_world, failures, cache)
         planned_in = time.monotonic() - started
         if shard != 0:  # the plan's own problems (unresolved rules, 5xx answers) are reported once
             failures.clear()
@@ -220,10 +269,12 @@ def test_every_page_is_accessible(app, demo_world, page_as, live_server, shard, 
     seconds = time.monotonic() - started
     request.node.user_properties.append(("a11y_crawl", {"shard": shard, "shards": SHARDS, "checked": checked,
                                                         "planned": len(visits), "seconds": round(seconds, 1),
-                                                        "plan_seconds": round(planned_in, 1)}))
+                                                        "plan_seconds": round(planned_in, 1),
+                                                        "probes_reused": probes.reused}))
     with capsys.disabled():
         print(f"\n[a11y crawl] shard {shard + 1} of {SHARDS}: {checked} of {len(visits)} page visits checked at "
               f"375x667, 320 px and 1280x800 in {seconds:.0f} s, {planned_in:.0f} s of it finding the pages "
+              f"({probes.asked} probes made, {probes.reused} reused from an earlier shard) "
               f"(kinds: {', '.join(sorted(pages))})"
               + (f"; not pages: {files}" if shard == 0 else ""))
     assert checked == len(mine)
