@@ -157,7 +157,12 @@ def remove_checkins(gemeente_code: str) -> ResponseReturnValue:
 
 
 def place_panel_context(place: Place) -> dict[str, Any]:
-    """For the panel on the place page (insight/place_panel.html)."""
-    return {"figures": services.place_figures(place.id), "form": CheckInForm(formdata=None),
-            "already": services.has_checked_in(current_user, place), "min_residents": services.MIN_RESIDENTS,
+    """For the panel on the place page (insight/place_panel.html). Anonymous visitors see a login link, not
+    the form: the form (and what it may do) only for a logged-in user."""
+    if not current_user.is_authenticated:
+        return {"figures": services.place_figures(place.id), "form": None, "already": False,
+                "min_residents": services.MIN_RESIDENTS, "can_see_figures": False}
+    already = services.has_checked_in(current_user, place)
+    return {"figures": services.place_figures(place.id), "form": None if already else CheckInForm(formdata=None),
+            "already": already, "min_residents": services.MIN_RESIDENTS,
             "can_see_figures": services.can_see_place_figures(current_user, place)}
