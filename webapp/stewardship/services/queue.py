@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, select, true
+from sqlalchemy import and_, func, literal, select, true
+from sqlalchemy.orm import joinedload
 
-from webapp.accounts.models import Role
+from webapp.accounts.models import Role, User
 from webapp.accounts.permissions import gemeenten_with_role
 from webapp.extensions import db
 from webapp.stewardship import registry
 from webapp.stewardship.models import JoinRequest, Report, Suggestion
 from webapp.stewardship.owned import owned
 from webapp.stewardship.services.base import (
-    active_owners,
     is_closed,
-    is_owner,
     is_public,
     real_user,
     require,
     require_login,
+    subject_type,
 )
 from webapp.stewardship.services.owners import join_requests, open_join_request
 from webapp.stewardship.services.permissions import can_moderate, is_moderator_anywhere
-from webapp.stewardship.services.reports import open_report_count
 from webapp.stewardship.services.revisions import can_confirm
 from webapp.stewardship.services.suggestions import suggestions
 
@@ -89,16 +88,36 @@ def my_places(user: Any) -> dict[str, Any]:
     return result
 
 
+def owners_and_open_reports(subject: Any) -> tuple[list[Any], int]:
+    """The subject's co-owner rows (oldest first; row.user is the User, joined) and its public count of open
+    reports (as `open_report_count`: reports about people are not counted in public), in one statement."""
+    found = registry.of(subject)
+    model = found.owner_model
+    open_reports = (select(func.count(Report.id))
+                    .where(Report.subject_type == subject_type(subject), Report.subject_id == subject.id,
+                           Report.status == "open", Report.category != "people_safety")
+                    .scalar_subquery())
+    one_row = select(literal(1).label("one")).subquery()
+    stmt = (select(open_reports, model).select_from(one_row)
+            .outerjoin(model, getattr(model, found.owner_fk) == subject.id).order_by(model.since)
+            .options(joinedload(model.user).lazyload(User.roles)))   # the panel shows names, not roles
+    rows = db.session.execute(stmt).all()
+    return [row[1] for row in rows if row[1] is not None], int(rows[0][0] or 0) if rows else 0
+
+
 def panel(user: Any, subject: Any) -> dict[str, Any]:
-    """What the subject panel shows this user: co-owners, allowed actions, open report count."""
-    owner = is_owner(user, subject)
+    """What the subject panel shows this user: co-owners, allowed actions, open report count. The
+    co-owners are read once (with the report count): whether the user is one comes from them."""
+    owner_rows, open_reports = owners_and_open_reports(subject)
+    acting = real_user(user)
+    owner = acting is not None and subject.id is not None and any(row.user_id == acting.id for row in owner_rows)
     moderator = can_moderate(user, subject)
-    logged_in = real_user(user) is not None
+    logged_in = acting is not None
     public = is_public(subject)
     closed = is_closed(subject)
     pending = open_join_request(user, subject)
     return {
-        "owners": active_owners(subject),
+        "owners": [row.user for row in owner_rows if row.user.deleted_at is None],
         "is_owner": owner,
         "is_moderator": moderator,
         "can_edit": owner or moderator,
@@ -108,7 +127,7 @@ def panel(user: Any, subject: Any) -> dict[str, Any]:
         "can_report": logged_in and not closed and (public or owner or moderator),
         "can_confirm": can_confirm(subject) and (owner or moderator),
         "closed": closed,
-        "open_reports": open_report_count(subject),
+        "open_reports": open_reports,
         "open_requests": len(join_requests(subject)) if (owner or moderator) else 0,
         "open_suggestions": len(suggestions(subject)) if (owner or moderator) else 0,
         "logged_in": logged_in,
