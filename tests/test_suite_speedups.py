@@ -95,3 +95,26 @@ def test_a_module_fixtures_tests_share_one_parallel_worker(_one_per_module, requ
     assert marks == ["tests/test_suite_speedups.py::_one_per_module"]
     if hasattr(request.config, "workerinput") and request.config.getvalue("loadgroup"):
         assert request.node.nodeid.endswith("@tests/test_suite_speedups.py::_one_per_module")
+
+
+def test_the_crawls_probes_are_reused_only_for_the_same_url_and_never_for_token_links(monkeypatch):
+    """The crawl's shards on one worker find the pages once (tests/a11y/test_every_page.py `Probes`): an
+    answer is reused for the same URL on the same data as the same users; a signed link is asked every time."""
+    from tests.a11y import test_every_page as crawl
+    from tests.a11y.crawl import World
+
+    asked = []
+    monkeypatch.setattr(crawl, "_client_for", lambda app, user: f"client {user}")
+    monkeypatch.setattr(crawl, "_probe", lambda clients, url, login: asked.append(url) or [("anonymous", 200, "page")])
+    world = World()
+    cache: dict = {}
+    first = crawl.Probes(None, world, "/inloggen", cache)
+    assert first.first_page("/plekken/1", fresh=False) == [("anonymous", 200, "page")]
+    first.first_page("/bevestig/abc", fresh=True)
+    second = crawl.Probes(None, world, "/inloggen", cache)
+    second.first_page("/plekken/1", fresh=False)
+    second.first_page("/plekken/2", fresh=False)
+    second.first_page("/bevestig/abc", fresh=True)
+    assert asked == ["/plekken/1", "/bevestig/abc", "/plekken/2", "/bevestig/abc"]
+    assert (second.asked, second.reused) == (2, 1)
+    assert crawl.plan_key(None, world) is None  # data not known to be the copied-back demo: nothing reused
