@@ -19,10 +19,10 @@ from webapp.stewardship.services.base import (
     real_user,
     require,
     require_login,
-    subject_type,
 )
 from webapp.stewardship.services.owners import join_requests, open_join_request
 from webapp.stewardship.services.permissions import can_moderate, is_moderator_anywhere
+from webapp.stewardship.services.reports import publicly_counted_open_reports
 from webapp.stewardship.services.revisions import can_confirm
 from webapp.stewardship.services.suggestions import suggestions
 
@@ -94,8 +94,7 @@ def owners_and_open_reports(subject: Any) -> tuple[list[Any], int]:
     found = registry.of(subject)
     model = found.owner_model
     open_reports = (select(func.count(Report.id))
-                    .where(Report.subject_type == subject_type(subject), Report.subject_id == subject.id,
-                           Report.status == "open", Report.category != "people_safety")
+                    .where(*publicly_counted_open_reports(subject))
                     .scalar_subquery())
     one_row = select(literal(1).label("one")).subquery()
     stmt = (select(open_reports, model).select_from(one_row)

@@ -132,11 +132,16 @@ def visible_reports(user: Any, subject: Any, status: str = "open") -> list[Repor
         *where).order_by(Report.id)))
 
 
+def publicly_counted_open_reports(subject: Any) -> list[Any]:
+    """SQL conditions of the public count of open reports on a subject's page: reports about people are
+    not counted in public."""
+    return [Report.subject_type == subject_type(subject), Report.subject_id == subject.id, Report.status == "open",
+            Report.category != "people_safety"]
+
+
 def open_report_count(subject: Any) -> int:
-    """The public count on the page (reports about people are not counted in public)."""
-    return db.session.scalar(select(func.count(Report.id)).where(
-        Report.subject_type == subject_type(subject), Report.subject_id == subject.id, Report.status == "open",
-        Report.category != "people_safety")) or 0
+    """The public count on the page (`publicly_counted_open_reports`)."""
+    return db.session.scalar(select(func.count(Report.id)).where(*publicly_counted_open_reports(subject))) or 0
 
 
 def close_report(actor: Any, row: Report, answer: str) -> None:
