@@ -462,7 +462,7 @@ def main() -> None:
                 log("JIT on vs off (raw SQL, concurrency 1)")
                 wide = [compile_for(lon, lat, radius="25000", limit="200", open_now="1") for lon, lat in points[:50]]
                 for label, stmts in (("default search", statements),
-                                     ("25 km, limit 200, open now (over-fetch 1000)", wide)):
+                                     ("25 km, limit 200, open now", wide)):
                     for on in (True, False):
                         jit[f"{label}, jit={'on' if on else 'off'}"] = run_load(
                             SqlWorker(url, stmts, jit=on, prepare_threshold=threshold), 1, args.duration / 2)
