@@ -74,7 +74,7 @@ def test_no_page_has_a_render_blocking_script(app, demo_world):  # noqa: F811
     app.config["DEV_MODE"] = True  # development-only pages (e.g. /dev/outbox) are pages too
     try:
         with app.test_request_context("/"):
-            plan, _forbidden, _files = _build_plan(app, demo_world, failures)
+            plan, _forbidden, _files, _probes = _build_plan(app, demo_world, failures)
         assert not failures, "\n".join(failures)
         plan.append(("anonymous", "error 404", "/bestaat-niet"))
         clients = {"anonymous": _client_for(app, None)}
