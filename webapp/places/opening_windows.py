@@ -67,18 +67,21 @@ def _literal(text: str, coords: hours.Coords | None, start: datetime, end: datet
             _multirange((b, e) for b, e, state in found if state == "unknown"))
 
 
-def _coords_matter(text: str) -> bool:
-    return hours.uses_place(text)
-
-
 def windows_for(text: str | None, lat: float, lon: float, now: datetime | None = None) -> Literal:
     start, end = window(now)
     text = text or ""
-    return _literal(text, (lat, lon) if _coords_matter(text) else None, start, end)
+    return _literal(text, (lat, lon) if hours.uses_place(text) else None, start, end)
 
 
 # ---------------------------------------------------------------------------------------------
 # Writing
+
+# Both writes replace a place's window whole.
+_REPLACE = """
+ON CONFLICT (place_id) DO UPDATE SET hours_known = excluded.hours_known, open_intervals = excluded.open_intervals,
+    unknown_intervals = excluded.unknown_intervals, valid_from = excluded.valid_from,
+    valid_until = excluded.valid_until, computed_at = excluded.computed_at
+"""
 
 _UPSERT = text("""
 INSERT INTO place_opening_windows AS w (place_id, hours_known, open_intervals, unknown_intervals,
@@ -86,10 +89,7 @@ INSERT INTO place_opening_windows AS w (place_id, hours_known, open_intervals, u
 SELECT t.id, t.known, t.open::tstzmultirange, t.unknown::tstzmultirange, :valid_from, :valid_until, now()
 FROM unnest(CAST(:ids AS integer[]), CAST(:known AS boolean[]), CAST(:opens AS text[]),
             CAST(:unknowns AS text[])) AS t(id, known, open, unknown)
-ON CONFLICT (place_id) DO UPDATE SET hours_known = excluded.hours_known, open_intervals = excluded.open_intervals,
-    unknown_intervals = excluded.unknown_intervals, valid_from = excluded.valid_from,
-    valid_until = excluded.valid_until, computed_at = excluded.computed_at
-""")
+""" + _REPLACE)
 
 # Every place whose hours do not depend on where it is, in one id range: joined with the windows per text.
 _UPSERT_BY_TEXT = text("""
@@ -102,10 +102,7 @@ WITH t AS MATERIALIZED (   -- each text's multiranges parsed once, not once per 
 SELECT p.id, t.known, t.open, t.unknown, :valid_from, :valid_until, now()
 FROM places p JOIN t ON p.opening_hours = t.text
 WHERE p.id >= :low AND p.id < :high
-ON CONFLICT (place_id) DO UPDATE SET hours_known = excluded.hours_known, open_intervals = excluded.open_intervals,
-    unknown_intervals = excluded.unknown_intervals, valid_from = excluded.valid_from,
-    valid_until = excluded.valid_until, computed_at = excluded.computed_at
-""")
+""" + _REPLACE)
 
 
 def _write(conn: Connection, rows: list[tuple[int, Literal]], now: datetime | None) -> None:
@@ -146,7 +143,7 @@ def refresh_all(connection: Callable[[], Connection], now: datetime | None = Non
     conn = connection()
     start, end = window(now)
     texts = [t for (t,) in conn.execute(text("SELECT DISTINCT opening_hours FROM places"))]
-    shared = {t: _literal(t, None, start, end) for t in texts if not _coords_matter(t)}
+    shared = {t: _literal(t, None, start, end) for t in texts if not hours.uses_place(t)}
     located = [t for t in texts if t not in shared]
     low, high = conn.execute(text("SELECT coalesce(min(id), 0), coalesce(max(id), -1) FROM places")).one()
     done = per_place = 0
